@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * uiommufd: the Linux iommufd (/dev/iommu) subsystem as a userspace library.
+ *
+ * A context (struct uiommufd_ctx) is what one open() of /dev/iommu is in the
+ * kernel: a table of objects (IOASes, HWPTs, devices, accesses) driven by the
+ * kernel's own ioctl ABI.  uiommufd_ioctl() accepts exactly the request
+ * numbers and argument structs of <linux/iommufd.h>; the other functions are
+ * plain C conveniences built on it.
+ *
+ * Conventions: every function returns 0 (or a non-negative value where
+ * documented) on success and a negative errno on failure; no function sets
+ * errno.  Handles are opaque.  All functions are thread safe.
+ */
+#ifndef UIOMMUFD_H
+#define UIOMMUFD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct uiommufd_ctx;
+
+/* Library version string, e.g. "0.1.0". */
+const char *uiommufd_version(void);
+
+/*
+ * Create a new context, as open("/dev/iommu") does.  The caller holds one
+ * reference ("the file"); uiommufd_close() drops it.  Objects that hand out
+ * descriptors of their own (test accesses) keep the context alive until those
+ * descriptors are closed with uiommufd_fd_close().
+ */
+int uiommufd_open(struct uiommufd_ctx **ctxp);
+
+/* Drop the reference taken by uiommufd_open() or uiommufd_ctx_get(). */
+void uiommufd_close(struct uiommufd_ctx *ctx);
+
+/* Take another reference, e.g. for a dup()ed descriptor. */
+void uiommufd_ctx_get(struct uiommufd_ctx *ctx);
+
+/*
+ * Run one iommufd (or VFIO container compatibility) ioctl.  `request` and
+ * `arg` are exactly what ioctl(2) on /dev/iommu takes.  Returns the ioctl's
+ * non-negative result (0 for almost every command, a descriptor for the test
+ * DMABUF_GET op) or -errno.  A bad `arg` pointer gives -EFAULT, never a crash.
+ */
+long uiommufd_ioctl(struct uiommufd_ctx *ctx, unsigned long request, void *arg);
+
+/*
+ * Descriptors created by the library (for example the descriptor returned by
+ * IOMMU_TEST_OP_CREATE_ACCESS) are real kernel file descriptors.  Closing one
+ * must go through uiommufd_fd_close() so that the object behind it is
+ * released; it returns 1 if `fd` belonged to the library (and is now closed),
+ * 0 if it did not (nothing was done).
+ */
+int uiommufd_fd_close(int fd);
+
+/* 1 if `fd` is a descriptor created by the library, else 0. */
+int uiommufd_fd_is_ours(int fd);
+
+/* --- IOAS conveniences (same semantics and errnos as the ioctls) --- */
+
+struct uiommufd_iova_range {
+	uint64_t start;
+	uint64_t last; /* inclusive */
+};
+
+enum {
+	UIOMMUFD_MAP_FIXED_IOVA = 1 << 0,
+	UIOMMUFD_MAP_WRITEABLE = 1 << 1,
+	UIOMMUFD_MAP_READABLE = 1 << 2,
+};
+
+int uiommufd_ioas_alloc(struct uiommufd_ctx *ctx, uint32_t *ioas_id);
+int uiommufd_destroy(struct uiommufd_ctx *ctx, uint32_t id);
+
+/* `*iova` is the IOVA to use with UIOMMUFD_MAP_FIXED_IOVA, and receives the
+ * IOVA chosen otherwise. */
+int uiommufd_ioas_map(struct uiommufd_ctx *ctx, uint32_t ioas_id, void *va,
+		      uint64_t length, uint64_t *iova, uint32_t flags);
+int uiommufd_ioas_copy(struct uiommufd_ctx *ctx, uint32_t dst_ioas_id,
+		       uint32_t src_ioas_id, uint64_t src_iova, uint64_t length,
+		       uint64_t *dst_iova, uint32_t flags);
+/* `*unmapped` (may be NULL) receives the bytes actually unmapped. */
+int uiommufd_ioas_unmap(struct uiommufd_ctx *ctx, uint32_t ioas_id,
+			uint64_t iova, uint64_t length, uint64_t *unmapped);
+int uiommufd_ioas_unmap_all(struct uiommufd_ctx *ctx, uint32_t ioas_id,
+			    uint64_t *unmapped);
+
+/*
+ * Read the valid IOVA ranges.  `*num` is the capacity of `ranges` on entry
+ * and the total number of ranges on return; -EMSGSIZE when the array was too
+ * small (the first `capacity` entries are still filled).  `alignment` (may be
+ * NULL) receives the IOVA/length alignment MAP and COPY require.
+ */
+int uiommufd_ioas_iova_ranges(struct uiommufd_ctx *ctx, uint32_t ioas_id,
+			      struct uiommufd_iova_range *ranges, uint32_t *num,
+			      uint64_t *alignment);
+int uiommufd_ioas_allow_iovas(struct uiommufd_ctx *ctx, uint32_t ioas_id,
+			      const struct uiommufd_iova_range *ranges,
+			      uint32_t num);
+
+/* IOMMU_OPTION_HUGE_PAGES of one IOAS: enable != 0 allows large mappings. */
+int uiommufd_ioas_set_huge_pages(struct uiommufd_ctx *ctx, uint32_t ioas_id,
+				 int enable);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* UIOMMUFD_H */
