@@ -17,9 +17,17 @@
 extern bool fault_inject_armed;
 bool fault_inject_hit(const char *name);
 
+/*
+ * The flag is written by other threads (arm/disarm), so it is read with a
+ * relaxed atomic load: the same single load, but not a data race.  The flag
+ * only gates the slow path; fault_inject_hit() then consults the calling
+ * thread's own state, so a stale read can never make an unarmed thread fail.
+ */
 #ifdef UIOMMUFD_FAULT_INJECTION
-#define should_fail(name) \
-	(__builtin_expect(fault_inject_armed, 0) && fault_inject_hit(name))
+#define should_fail(name)                                                     \
+	(__builtin_expect(__atomic_load_n(&fault_inject_armed, __ATOMIC_RELAXED), \
+			  0) &&                                               \
+	 fault_inject_hit(name))
 #else
 #define should_fail(name) false
 #endif
@@ -29,14 +37,23 @@ bool fault_inject_hit(const char *name);
  * nth = 0 counts without failing.  Other threads are not affected.
  */
 void fault_inject_arm(uint64_t nth);
-/* Disarm; returns how many points the thread reached while armed. */
+/*
+ * Disarm; returns how many points the thread reached while armed (0 if it
+ * was not armed).  fault_inject_fired() keeps its value until the next arm.
+ */
 uint64_t fault_inject_disarm(void);
 /* Whether the armed failure has already been delivered. */
 bool fault_inject_fired(void);
 /* Optional trace of every point passed (for debugging a sweep). */
 void fault_inject_set_trace(bool on);
 
-/* Allocation wrappers that honour the injection points. */
+/*
+ * Allocation wrappers that honour the injection points.  They return NULL on
+ * an injected failure, on a size that does not fit size_t (or, for calloc, an
+ * n * size that overflows), or when the allocator fails.  A size of 0 still
+ * returns a unique pointer, so NULL always means failure.  fi_realloc leaves
+ * `p` untouched when it fails.  Free with free().
+ */
 void *fi_malloc(const char *name, uint64_t size);
 void *fi_calloc(const char *name, uint64_t n, uint64_t size);
 void *fi_realloc(const char *name, void *p, uint64_t size);
