@@ -40,7 +40,8 @@ void interval_tree_insert(struct interval_tree_node *node,
 void interval_tree_remove(struct interval_tree_node *node,
 			  struct interval_tree_root *root);
 
-/* The lowest-start node intersecting [start, last], or NULL. */
+/* The lowest-start node intersecting [start, last], or NULL (also when
+ * start > last). */
 struct interval_tree_node *
 interval_tree_iter_first(const struct interval_tree_root *root, uint64_t start,
 			 uint64_t last);
@@ -69,6 +70,12 @@ static inline bool interval_tree_empty(const struct interval_tree_root *root)
  *	     interval_tree_span_iter_next(&span))
  *		if (span.is_hole) use [span.start_hole, span.last_hole]
  *		else              use [span.start_used, span.last_used]
+ *
+ * Nodes that overlap or merely abut form one used span.  The first span
+ * starts at first_index, the last one ends at last_index (first_index >
+ * last_index gives no span at all).  The iterators cache tree nodes: the
+ * trees must not change between _first() and the end of the walk.
+ * Cost: O(log n) per span plus O(log n) per node merged into a used span.
  */
 struct interval_tree_span_iter {
 	/* public */
@@ -94,7 +101,15 @@ interval_tree_span_iter_done(const struct interval_tree_span_iter *iter)
 /*
  * Double span iterator: the same over the union of two trees.  A span is a
  * hole only where neither tree has a node; a used span reports which tree
- * covers its start (is_used = 1 or 2; when both do, 1).
+ * covers its start (is_used = 1 or 2; when both do, 1).  Exactly, at the
+ * start p of each span:
+ *   tree0 covers p  -> is_used 1, [p, end of tree0's maximal used span],
+ *                      even where tree1 also covers or continues past it;
+ *   else tree1 covers p -> is_used 2, [p, min(end of tree1's used span,
+ *                      index before tree0's next node)];
+ *   else            -> is_used 0, [p, index before the next node of either].
+ * All ends are clipped to last_index.  Consecutive spans never share the
+ * same is_used, and adjacent 1 and 2 spans are not merged.
  */
 struct interval_tree_double_span_iter {
 	/* public */
