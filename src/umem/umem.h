@@ -65,7 +65,8 @@ int umem_pin(struct umem_mm *mm, uint64_t uaddr, uint64_t npages, bool write);
 void umem_unpin(struct umem_mm *mm, uint64_t uaddr, uint64_t npages);
 /* Long-term pins currently held on the page at `uaddr` of `mm`. */
 uint32_t umem_pin_count(struct umem_mm *mm, uint64_t uaddr);
-/* Total pinned pages of `mm` (for teardown checks). */
+/* Total pins held on pages of `mm`: the sum of every page's pin count
+ * (0 exactly when nothing is pinned; for teardown checks). */
 uint64_t umem_pinned_total(struct umem_mm *mm);
 /*
  * Host address of byte `uaddr` of a pinned page: the address through which
@@ -83,6 +84,10 @@ enum { UMEM_PAGE_PRIVATE = 1, UMEM_PAGE_SHARED = 2 };
 /* -EFAULT if nothing is mapped at `uaddr`. */
 int umem_page_identity(struct umem_mm *mm, uint64_t uaddr,
 		       struct umem_page_id *id);
+/* The same for `npages` pages from the page-aligned `uaddr`, reading the
+ * map of the address space once; -EFAULT if any page is unmapped. */
+int umem_page_identities(struct umem_mm *mm, uint64_t uaddr, uint64_t npages,
+			 struct umem_page_id *ids);
 bool umem_page_id_equal(const struct umem_page_id *x,
 			const struct umem_page_id *y);
 
