@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Dispatch: one table row per ioctl (request number, the smallest size the
+ * user may declare, the kernel struct size, the handler), and the one
+ * copy-in routine that enforces the extensible-struct rules (abi.md §2):
+ *   nr below the table, or past it      -> VFIO compat table (ENOTTY there)
+ *   `size` unreadable                    -> EFAULT
+ *   empty slot / request number differs  -> ENOTTY
+ *   size < min                           -> EINVAL
+ *   size > ksize with a non-zero tail    -> E2BIG
+ * A struct shorter than ksize reads as zero-extended.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "abi/abi.h"
+#include "uiommufd/uiommufd.h"
+#include "uiommufd_config.h"
+#include "umem/umem.h"
+#include "util/debug.h"
+
+struct abi_op {
+	unsigned long request;
+	uint32_t min_size;
+	uint32_t size;
+	int (*execute)(struct abi_ucmd *ucmd);
+};
+
+#define ABI_OP(req, handler, type, last)                                      \
+	[_IOC_NR(req) - IOMMUFD_CMD_BASE] = {                                 \
+		.request = (req),                                             \
+		.min_size = offsetof(type, last) + sizeof(((type *)0)->last), \
+		.size = sizeof(type),                                         \
+		.execute = (handler),                                         \
+	}
+
+static const struct abi_op abi_ops[] = {
+	ABI_OP(IOMMU_DESTROY, abi_destroy, struct iommu_destroy, id),
+	ABI_OP(IOMMU_IOAS_ALLOC, abi_ioas_alloc, struct iommu_ioas_alloc, out_ioas_id),
+	ABI_OP(IOMMU_IOAS_ALLOW_IOVAS, abi_ioas_allow_iovas,
+	       struct iommu_ioas_allow_iovas, allowed_iovas),
+	ABI_OP(IOMMU_IOAS_COPY, abi_ioas_copy, struct iommu_ioas_copy, src_iova),
+	ABI_OP(IOMMU_IOAS_IOVA_RANGES, abi_ioas_iova_ranges,
+	       struct iommu_ioas_iova_ranges, out_iova_alignment),
+	ABI_OP(IOMMU_IOAS_MAP, abi_ioas_map, struct iommu_ioas_map, iova),
+	ABI_OP(IOMMU_IOAS_UNMAP, abi_ioas_unmap, struct iommu_ioas_unmap, length),
+	ABI_OP(IOMMU_OPTION, abi_option, struct iommu_option, val64),
+	ABI_OP(IOMMU_VFIO_IOAS, abi_vfio_ioas, struct iommu_vfio_ioas, __reserved),
+	ABI_OP(IOMMU_TEST_CMD, abi_test_cmd, struct iommu_test_cmd, last),
+};
+
+#define ABI_MAX_KSIZE 128
+
+int abi_ucmd_respond(struct abi_ucmd *ucmd, size_t ksize)
+{
+	size_t n = ucmd->user_size < ksize ? ucmd->user_size : ksize;
+
+	return umem_copy_to_user(ucmd->ubuffer, ucmd->cmd, n);
+}
+
+/* copy_struct_from_user(): zero-extend short structs, refuse long ones with
+ * a non-zero tail. */
+static int abi_copy_struct_in(void *dst, size_t ksize, uint64_t src, uint32_t usize)
+{
+	int rc;
+
+	if (usize > ksize) {
+		rc = umem_check_zeroed_user(src + ksize, usize - ksize);
+		if (rc)
+			return rc;
+	}
+	memset(dst, 0, ksize);
+	return umem_copy_from_user(dst, src, usize < ksize ? usize : ksize);
+}
+
+long abi_dispatch(struct iommufd_ctx *ictx, unsigned long request, uint64_t arg)
+{
+	uint64_t buf[ABI_MAX_KSIZE / sizeof(uint64_t)];
+	struct abi_ucmd ucmd = { .ictx = ictx, .ubuffer = arg, .cmd = buf };
+	unsigned int nr = _IOC_NR(request);
+	const struct abi_op *op;
+	int rc;
+
+	if (nr < IOMMUFD_CMD_BASE || nr - IOMMUFD_CMD_BASE >= (sizeof(abi_ops) / sizeof(abi_ops[0])))
+		return abi_vfio_ioctl(ictx, request, arg);
+	rc = umem_copy_from_user(&ucmd.user_size, arg, sizeof(ucmd.user_size));
+	if (rc)
+		return rc;
+	op = &abi_ops[nr - IOMMUFD_CMD_BASE];
+	if (!op->execute || op->request != request)
+		return -ENOTTY;
+	if (ucmd.user_size < op->min_size)
+		return -EINVAL;
+	UIO_ASSERT(op->size <= sizeof(buf));
+	rc = abi_copy_struct_in(buf, op->size, arg, ucmd.user_size);
+	if (rc)
+		return rc;
+	return op->execute(&ucmd);
+}
+
+/* ------------------------------------------------------------------ */
+/* Public entry points                                                  */
+
+UIO_EXPORT const char *uiommufd_version(void)
+{
+	return UIOMMUFD_VERSION;
+}
+
+UIO_EXPORT int uiommufd_open(struct uiommufd_ctx **ctxp)
+{
+	struct iommufd_ctx *ictx = iommufd_ctx_create();
+
+	if (!ictx)
+		return -ENOMEM;
+	*ctxp = (struct uiommufd_ctx *)ictx;
+	return 0;
+}
+
+UIO_EXPORT void uiommufd_close(struct uiommufd_ctx *ctx)
+{
+	if (ctx)
+		iommufd_ctx_put((struct iommufd_ctx *)ctx);
+}
+
+UIO_EXPORT void uiommufd_ctx_get(struct uiommufd_ctx *ctx)
+{
+	iommufd_ctx_get((struct iommufd_ctx *)ctx);
+}
+
+UIO_EXPORT long uiommufd_ioctl(struct uiommufd_ctx *ctx, unsigned long request,
+			       void *arg)
+{
+	if (!ctx)
+		return -EBADF;
+	return abi_dispatch((struct iommufd_ctx *)ctx, request,
+			    (uint64_t)(uintptr_t)arg);
+}
