@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "umem/umem.h"
+#include "util/fault_inject.h"
 #include "util/page.h"
 
 /* Two pages: the first read-write, the second as `prot2` (or unmapped if
@@ -168,6 +169,34 @@ static void test_check_zeroed(void **state)
 	free_two(p);
 }
 
+/* The copy points fail as a bad pointer would, and copy nothing. */
+static void test_copy_fault_injection(void **state)
+{
+	uint8_t src[16], dst[16];
+	(void)state;
+
+#ifndef UIOMMUFD_FAULT_INJECTION
+	skip();
+#endif
+	memset(src, 1, sizeof(src));
+	memset(dst, 0, sizeof(dst));
+	fault_inject_arm(1);
+	assert_int_equal(umem_copy_from_user(dst, (uintptr_t)src, 16), -EFAULT);
+	assert_true(fault_inject_fired());
+	fault_inject_disarm();
+	assert_int_equal(dst[0], 0);
+	fault_inject_arm(1);
+	assert_int_equal(umem_copy_to_user((uintptr_t)dst, src, 16), -EFAULT);
+	fault_inject_disarm();
+	assert_int_equal(dst[0], 0);
+	fault_inject_arm(1);
+	assert_int_equal(umem_check_zeroed_user((uintptr_t)dst, 16), -EFAULT);
+	fault_inject_disarm();
+	/* disarmed: everything works again */
+	assert_int_equal(umem_copy_to_user((uintptr_t)dst, src, 16), 0);
+	assert_memory_equal(dst, src, 16);
+}
+
 static double now_ns(void)
 {
 	struct timespec t;
@@ -211,6 +240,7 @@ int main(void)
 		cmocka_unit_test(test_copy_prot_none),
 		cmocka_unit_test(test_copy_read_only),
 		cmocka_unit_test(test_check_zeroed),
+		cmocka_unit_test(test_copy_fault_injection),
 		cmocka_unit_test(test_copy_cost),
 	};
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -255,6 +256,40 @@ static void test_pin_fault_injection(void **state)
 	munmap(p, 1024 * PAGE_SIZE);
 }
 
+/*
+ * In a forked child the parent's mm object still describes the parent:
+ * it is alive while the parent runs, but this implementation cannot reach
+ * its memory, so pins fail -EFAULT; the child's own mm is a new object.
+ */
+static void test_pin_foreign_mm(void **state)
+{
+	struct umem_mm *mm = *state;
+	uint8_t *p = map_anon(2);
+	int status;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct umem_mm *own = umem_mm_current();
+		int bad = 0;
+
+		bad |= !own || own == mm;
+		bad |= !umem_mm_alive(mm);
+		bad |= umem_pin(mm, (uintptr_t)p, 2, false) != -EFAULT;
+		bad |= umem_pinned_total(mm) != 0;
+		if (own) {
+			bad |= umem_pin(own, (uintptr_t)p, 2, true) != 0;
+			bad |= umem_pin_count(own, (uintptr_t)p) != 1;
+			umem_unpin(own, (uintptr_t)p, 2);
+		}
+		_exit(bad);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	munmap(p, 2 * PAGE_SIZE);
+}
+
 struct thr_arg {
 	struct umem_mm *mm;
 	uint8_t *p;
@@ -384,6 +419,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pin_bad_ranges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pin_fault_injection, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pin_concurrent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pin_foreign_mm, setup, teardown),
 		cmocka_unit_test(test_pin_table_sparse),
 		cmocka_unit_test(test_pin_table_cost),
 	};
