@@ -48,6 +48,7 @@
 #define PTE_ADDR_MASK (~(uint64_t)(IO_PGTABLE_MIN_GRANULE - 1))
 
 #define NENT IO_PGTABLE_TABLE_ENTRIES
+#define MAX_LEVELS 8	/* 64 IOVA bits with the 1 KiB minimum granule: 6 */
 
 struct pt_table {
 	uint64_t e[NENT];
@@ -60,6 +61,8 @@ struct io_pgtable {
 	unsigned int granule_shift;
 	uint64_t pgsize_bitmap;
 	uint64_t base_page;
+	uint64_t second_page;	/* next size above base_page, 0 if none */
+	unsigned int base_level; /* level of base_page leaves */
 	uint64_t start, last;
 	uint64_t nr_tables;
 	uint64_t nr_leaf_entries;
@@ -170,6 +173,7 @@ int io_pgtable_alloc(const struct io_pgtable_cfg *cfg, struct io_pgtable **out)
 	levels = 1;
 	while (span_bits + IO_PGTABLE_TABLE_BITS * levels < va_bits)
 		levels++;
+	UIO_ASSERT(levels <= MAX_LEVELS);
 	/* Drop sizes a full top-level table or more would need. */
 	span_bits += IO_PGTABLE_TABLE_BITS * levels;
 	if (span_bits < 64)
@@ -184,6 +188,8 @@ int io_pgtable_alloc(const struct io_pgtable_cfg *cfg, struct io_pgtable **out)
 	pt->granule_shift = ilog2_u64(granule);
 	pt->pgsize_bitmap = bitmap;
 	pt->base_page = lowest_set_bit_u64(bitmap);
+	pt->second_page = lowest_set_bit_u64(bitmap & ~pt->base_page);
+	pt->base_level = pgsize_level(pt, pt->base_page);
 	pt->start = cfg->aperture_start;
 	pt->last = cfg->aperture_last;
 	pt->root = table_alloc(pt);
@@ -288,18 +294,60 @@ static uint64_t map_run_limit(const struct map_walk *w, uint64_t P)
 	return (Q - off) / P;
 }
 
+/*
+ * Write one run of pages of size P (whose level is `level`) into table t
+ * from index idx: as many as fit in the table, in what is left, and before
+ * a larger page could take over.  Returns the entries written or -EEXIST
+ * (nothing written).
+ */
+static inline int map_run(struct io_pgtable *pt, struct pt_table *t,
+			  unsigned int level, unsigned int idx,
+			  struct map_walk *w, uint64_t P)
+{
+	unsigned int shift = level_shift(pt, level);
+	uint64_t esz = 1ull << shift;
+	uint64_t per = P >> shift, n, cnt, acc, pte, bytes, i;
+	uint64_t *ep;
+
+	UIO_ASSERT((idx & (per - 1)) == 0);
+	n = (NENT - idx) / per;
+	n = MIN_T(uint64_t, n, w->rem / P);
+	n = MIN_T(uint64_t, n, map_run_limit(w, P));
+	cnt = n * per;
+	ep = &t->e[idx];
+
+	/* An empty table (just made) cannot conflict. */
+	if (t->used) {
+		acc = 0;
+		for (i = 0; i < cnt; i++)
+			acc |= ep[i];
+		if (acc)
+			return -EEXIST;
+	}
+
+	pte = (w->paddr & PTE_ADDR_MASK) | w->pte_flags |
+	      ((uint64_t)ilog2_u64(P) << PTE_ORDER_SHIFT);
+	for (i = 0; i < cnt; i++)
+		ep[i] = pte + i * esz;
+	t->used += cnt;
+	pt->nr_leaf_entries += cnt;
+
+	bytes = n * P;
+	w->iova += bytes;
+	w->paddr += bytes;
+	w->rem -= bytes;
+	return (int)cnt;
+}
+
 static int map_level(struct io_pgtable *pt, struct pt_table *t,
 		     unsigned int level, struct map_walk *w)
 {
 	unsigned int shift = level_shift(pt, level);
-	uint64_t esz = 1ull << shift;
 	unsigned int idx = (w->iova >> shift) & (NENT - 1);
 
 	while (w->rem && idx < NENT) {
 		uint64_t P = map_pick(w);
 		unsigned int plevel = pgsize_level(pt, P);
-		uint64_t per, n, cnt, acc, pte, bytes, i;
-		uint64_t *ep;
 		int ret;
 
 		if (plevel < level) {
@@ -325,33 +373,10 @@ static int map_level(struct io_pgtable *pt, struct pt_table *t,
 		}
 		UIO_ASSERT(plevel == level);
 
-		/* A run of n pages of size P, each `per` entries. */
-		per = P >> shift;
-		UIO_ASSERT((idx & (per - 1)) == 0);
-		n = (NENT - idx) / per;
-		n = MIN_T(uint64_t, n, w->rem / P);
-		n = MIN_T(uint64_t, n, map_run_limit(w, P));
-		cnt = n * per;
-		ep = &t->e[idx];
-
-		acc = 0;
-		for (i = 0; i < cnt; i++)
-			acc |= ep[i];
-		if (acc)
-			return -EEXIST;
-
-		pte = (w->paddr & PTE_ADDR_MASK) | w->pte_flags |
-		      ((uint64_t)ilog2_u64(P) << PTE_ORDER_SHIFT);
-		for (i = 0; i < cnt; i++)
-			ep[i] = pte + i * esz;
-		t->used += cnt;
-		pt->nr_leaf_entries += cnt;
-
-		bytes = n * P;
-		w->iova += bytes;
-		w->paddr += bytes;
-		w->rem -= bytes;
-		idx += cnt;
+		ret = map_run(pt, t, level, idx, w, P);
+		if (ret < 0)
+			return ret;
+		idx += ret;
 	}
 	return 0;
 }
@@ -372,15 +397,20 @@ static uint64_t unmap_level(struct io_pgtable *pt, struct pt_table *t,
 	uint64_t esz = 1ull << shift;
 	uint64_t i = (start - base) >> shift;
 	uint64_t iend = (last - base) >> shift;
-	uint64_t bytes = 0;
+	uint64_t bytes = 0, removed = 0;
 
 	UIO_ASSERT(iend < NENT);
-	/* A bottom table covered whole: its entries are all G-sized. */
+	/*
+	 * A bottom table covered whole: its entries are all G-sized leaves,
+	 * and the parent frees it as soon as used is 0, so the entries need
+	 * no clearing (unless it is the root, which stays).
+	 */
 	if (clear && level == 0 && i == 0 && iend == NENT - 1) {
 		bytes = t->used * esz;
 		pt->nr_leaf_entries -= t->used;
 		t->used = 0;
-		memset(t->e, 0, sizeof(t->e));
+		if (t == pt->root)
+			memset(t->e, 0, sizeof(t->e));
 		return bytes;
 	}
 
@@ -391,15 +421,22 @@ static uint64_t unmap_level(struct io_pgtable *pt, struct pt_table *t,
 			continue;
 		if (pte_is_leaf(e)) {
 			unsigned int order = pte_order(e);
-			uint64_t per = 1ull << (order - shift), i0, j;
+			uint64_t per, i0, j;
 
 			if (!clear)
 				continue;
+			if (order == shift) {
+				/* One-entry leaf, the common case. */
+				t->e[i] = 0;
+				removed++;
+				bytes += esz;
+				continue;
+			}
+			per = 1ull << (order - shift);
 			i0 = i & ~(per - 1);
 			for (j = 0; j < per; j++)
 				t->e[i0 + j] = 0;
-			t->used -= per;
-			pt->nr_leaf_entries -= per;
+			removed += per;
 			bytes += 1ull << order;
 			i = i0 + per - 1;
 		} else {
@@ -418,6 +455,9 @@ static uint64_t unmap_level(struct io_pgtable *pt, struct pt_table *t,
 			}
 		}
 	}
+	/* Counters once per table, not per entry (they may alias t->e). */
+	t->used -= removed;
+	pt->nr_leaf_entries -= removed;
 	return bytes;
 }
 
@@ -425,6 +465,55 @@ static uint64_t unmap_range(struct io_pgtable *pt, uint64_t start,
 			    uint64_t last, bool clear)
 {
 	return unmap_level(pt, pt->root, pt->levels - 1, 0, start, last, clear);
+}
+
+/*
+ * Does [iova, last] lie inside one table of `level`?  Then a call can walk
+ * down once and work on that table alone (the fast paths below, which keep
+ * short maps and unmaps free of the general recursion).
+ */
+static inline bool in_one_table(const struct io_pgtable *pt, uint64_t iova,
+				uint64_t last, unsigned int level)
+{
+	unsigned int tshift = level_shift(pt, level) + IO_PGTABLE_TABLE_BITS;
+
+	if (level == pt->levels - 1 || tshift >= 64)
+		return true;
+	return (iova >> tshift) == (last >> tshift);
+}
+
+/* Map with base pages only, inside one bottom table (see in_one_table). */
+static int map_fast(struct io_pgtable *pt, struct map_walk *w)
+{
+	unsigned int level = pt->levels - 1, bl = pt->base_level;
+	struct pt_table *t = pt->root;
+	int ret;
+
+	for (; level > bl; level--) {
+		unsigned int idx = (w->iova >> level_shift(pt, level)) &
+				   (NENT - 1);
+		uint64_t e = t->e[idx];
+
+		if (!e) {
+			struct pt_table *child = table_alloc(pt);
+
+			if (!child)
+				return -ENOMEM;
+			t->e[idx] = (uint64_t)(uintptr_t)child;
+			t->used++;
+			t = child;
+		} else if (pte_is_leaf(e)) {
+			return -EEXIST;
+		} else {
+			t = pte_table(e);
+		}
+	}
+	ret = map_run(pt, t, bl, (w->iova >> level_shift(pt, bl)) & (NENT - 1),
+		      w, pt->base_page);
+	if (ret < 0)
+		return ret;
+	UIO_ASSERT(w->rem == 0);
+	return 0;
 }
 
 int io_pgtable_map(struct io_pgtable *pt, uint64_t iova, uint64_t paddr,
@@ -453,7 +542,13 @@ int io_pgtable_map(struct io_pgtable *pt, uint64_t iova, uint64_t paddr,
 		w.pte_flags |= PTE_WRITE;
 	w.sizes = allow_large ? pt->pgsize_bitmap : pt->base_page;
 
-	ret = map_level(pt, pt->root, pt->levels - 1, &w);
+	if ((!allow_large || !pt->second_page || size < pt->second_page) &&
+	    in_one_table(pt, iova, last, pt->base_level)) {
+		w.sizes = pt->base_page;
+		ret = map_fast(pt, &w);
+	} else {
+		ret = map_level(pt, pt->root, pt->levels - 1, &w);
+	}
 	if (ret) {
 		/* Everything before the cursor is ours, whole leaves. */
 		if (w.iova != iova)
@@ -464,12 +559,52 @@ int io_pgtable_map(struct io_pgtable *pt, uint64_t iova, uint64_t paddr,
 	return ret;
 }
 
+/*
+ * Unmap [iova, last], which lies inside one table of the base level: walk
+ * down once, clear in that table, then free the tables left empty on the
+ * way back up.  A leaf above the base level on the path sends the call to
+ * the general walk.
+ */
+static uint64_t unmap_fast(struct io_pgtable *pt, uint64_t iova, uint64_t last)
+{
+	unsigned int level = pt->levels - 1, bl = pt->base_level;
+	unsigned int tshift = level_shift(pt, bl) + IO_PGTABLE_TABLE_BITS;
+	struct pt_table *path[MAX_LEVELS];
+	struct pt_table *t = pt->root;
+	uint64_t bytes, base;
+
+	for (; level > bl; level--) {
+		uint64_t e = t->e[(iova >> level_shift(pt, level)) & (NENT - 1)];
+
+		if (!e)
+			return 0;
+		if (pte_is_leaf(e))
+			return unmap_range(pt, iova, last, true);
+		path[level] = t;
+		t = pte_table(e);
+	}
+	base = (bl == pt->levels - 1 || tshift >= 64) ?
+		       0 : iova & ~((1ull << tshift) - 1);
+	bytes = unmap_level(pt, t, bl, base, iova, last, true);
+	for (level = bl; level < pt->levels - 1 && !t->used; level++) {
+		struct pt_table *parent = path[level + 1];
+
+		parent->e[(iova >> level_shift(pt, level + 1)) & (NENT - 1)] = 0;
+		parent->used--;
+		table_free(pt, t);
+		t = parent;
+	}
+	return bytes;
+}
+
 uint64_t io_pgtable_unmap(struct io_pgtable *pt, uint64_t iova, uint64_t size)
 {
 	uint64_t last;
 
 	if (!size || !range_ok(pt, iova, size, &last))
 		return 0;
+	if (in_one_table(pt, iova, last, pt->base_level))
+		return unmap_fast(pt, iova, last);
 	return unmap_range(pt, iova, last, true);
 }
 

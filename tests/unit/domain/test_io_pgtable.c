@@ -958,6 +958,35 @@ static void test_fault_inject(void **state)
 	assert_int_equal(failures, 0);
 #endif
 	assert_int_equal(io_pgtable_alloc(&cfg, &pt2), 0);
+	/* One page into an empty region: a level-1 and a level-0 table are
+	 * made; failing either leaves only the root. */
+	for (nth = 1; nth < 10; nth++) {
+		bool fired;
+
+		fault_inject_arm(nth);
+		ret = io_pgtable_map(pt2, 0x30000000, 0x5000, SZ_2K, RW, true);
+		fired = fault_inject_fired();
+		fault_inject_disarm();
+		io_pgtable_get_stats(pt2, &after);
+		if (!fired) {
+			assert_int_equal(ret, 0);
+			assert_int_equal(after.nr_tables, 3);
+			assert_int_equal(after.nr_leaf_entries, 1);
+			break;
+		}
+		assert_int_equal(ret, -ENOMEM);
+		assert_int_equal(after.nr_tables, 1);
+		assert_int_equal(after.nr_leaf_entries, 0);
+		assert_int_equal(io_pgtable_iova_to_phys(pt2, 0x30000000, NULL,
+							 NULL, NULL), -ENOENT);
+	}
+#ifdef UIOMMUFD_FAULT_INJECTION
+	assert_int_equal(nth, 3);
+#endif
+	/* And the single-page unmap frees both again. */
+	assert_int_equal(io_pgtable_unmap(pt2, 0x30000000, SZ_2K), SZ_2K);
+	io_pgtable_get_stats(pt2, &after);
+	assert_int_equal(after.nr_tables, 1);
 	io_pgtable_free(pt2);
 
 	/* Large pages on, same sweep over a fresh range. */
