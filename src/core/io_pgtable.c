@@ -426,10 +426,20 @@ static uint64_t unmap_level(struct io_pgtable *pt, struct pt_table *t,
 			if (!clear)
 				continue;
 			if (order == shift) {
-				/* One-entry leaf, the common case. */
-				t->e[i] = 0;
-				removed++;
-				bytes += esz;
+				/* One-entry leaves, the common case: clear
+				 * the whole stretch of them in a tight loop. */
+				const uint64_t key = PTE_LEAF |
+					((uint64_t)order << PTE_ORDER_SHIFT);
+				uint64_t j = i;
+
+				do {
+					t->e[j++] = 0;
+				} while (j <= iend &&
+					 (t->e[j] & (PTE_LEAF | PTE_ORDER_MASK)) ==
+						 key);
+				removed += j - i;
+				bytes += (j - i) * esz;
+				i = j - 1;
 				continue;
 			}
 			per = 1ull << (order - shift);
