@@ -19,10 +19,21 @@
  *  - pt->nr_leaf_entries is the number of leaf entries in all tables,
  *    pt->nr_tables the number of tables including the root.
  *
- * The hot paths (map and unmap of long runs) never call a function per
- * entry: map picks a page size once per run, checks the run's entries for
- * conflicts with one OR-reduction, and writes them in one loop; unmap of a
- * fully covered bottom table frees it without touching its entries.
+ * The hot paths never call a function per entry: map picks a page size
+ * once per run, checks the run's entries for conflicts with one
+ * OR-reduction (skipped for a table that is still empty), and writes them
+ * in one loop; unmap clears a stretch of one-entry leaves in a tight loop,
+ * updates the counters once per table, and frees a fully covered bottom
+ * table without touching its entries.  A call whose range lies inside one
+ * base-level table (every 1-page call, and runs up to a table) walks down
+ * once without recursion (map_fast / unmap_fast); everything else takes
+ * the recursive walk (map_level / unmap_level).
+ *
+ * Failure: map writes a run only after checking all of it, so on -EEXIST or
+ * -ENOMEM everything before the walk cursor is whole leaves of this call,
+ * which are unmapped again, and the only other trace, tables made for the
+ * failed step, lie on the cursor's path and are pruned by a walk that frees
+ * empty tables without clearing leaves.
  *
  * Overflow hazards: the aperture may end at UINT64_MAX, so a range end is
  * kept as `last` (inclusive); the walk cursor `iova + bytes` may wrap to 0

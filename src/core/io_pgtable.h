@@ -83,9 +83,9 @@ struct io_pgtable;
 
 /*
  * Allocate an empty table.  -EINVAL for a bad configuration (granule not a
- * power of two or below IO_PGTABLE_MIN_GRANULE, a page size smaller than or
- * not a multiple of the granule, no usable page size, start > last, start
- * not aligned to the base page), -ENOMEM.
+ * power of two or below IO_PGTABLE_MIN_GRANULE, a page size smaller than
+ * the granule, no usable page size, start > last), -ENOMEM (fault-injection
+ * points "io_pgtable.alloc", then "io_pgtable.table" for the root).
  */
 int io_pgtable_alloc(const struct io_pgtable_cfg *cfg, struct io_pgtable **out);
 /* Free the table and everything still mapped in it.  NULL is a no-op. */
