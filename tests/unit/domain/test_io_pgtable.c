@@ -467,6 +467,36 @@ static void test_large_only_when_aligned(void **state)
 	io_pgtable_free(pt);
 }
 
+/* ------------------------------------------------------------- dirty */
+
+struct dirty_log {
+	int n;
+	uint64_t iova[64];
+	uint64_t size[64];
+	int stop_at;	/* return non-zero on this call (1-based), 0 = never */
+};
+
+static int log_dirty(uint64_t iova, uint64_t size, void *arg)
+{
+	struct dirty_log *l = arg;
+
+	assert_true(l->n < 64);
+	l->iova[l->n] = iova;
+	l->size[l->n] = size;
+	l->n++;
+	return l->stop_at == l->n ? 7 : 0;
+}
+
+static int read_dirty(struct io_pgtable *pt, uint64_t iova, uint64_t len,
+		      bool no_clear, struct dirty_log *l)
+{
+	memset(l, 0, sizeof(*l));
+	assert_int_equal(io_pgtable_read_and_clear_dirty(pt, iova, len,
+							 no_clear, log_dirty, l),
+			 0);
+	return l->n;
+}
+
 /* HUGE type: 2 KiB granule, but the pages are 1 MiB and the CPU page. */
 static void test_huge_granule_below_cpu_page(void **state)
 {
@@ -503,44 +533,26 @@ static void test_huge_granule_below_cpu_page(void **state)
 	assert_int_equal(leaf, P);
 	io_pgtable_get_stats(pt, &st);
 	assert_int_equal(st.nr_leaf_entries, 3 + 2 * (P / SZ_2K));
-	/* The second half of a CPU page is dirty: the whole page reports. */
-	assert_true(io_pgtable_set_dirty(pt, 0x600000 + 2 * P - SZ_2K));
+	/* The second half of a CPU page is dirty: the whole page reports,
+	 * and clearing cleans every entry of the run. */
+	{
+		struct dirty_log l;
+
+		assert_true(io_pgtable_set_dirty(pt, 0x600000 + 2 * P - SZ_2K));
+		assert_int_equal(read_dirty(pt, 0x600000 + 2 * P - SZ_2K, SZ_2K,
+					    true, &l), 1);
+		assert_int_equal(l.iova[0], 0x600000 + P);
+		assert_int_equal(l.size[0], P);
+		assert_int_equal(read_dirty(pt, 0x600000, 4 * P, false, &l), 1);
+		assert_int_equal(read_dirty(pt, 0x600000, 4 * P, false, &l), 0);
+		assert_true(io_pgtable_set_dirty(pt, 0x600000 + 2 * P - SZ_2K));
+	}
 	assert_int_equal(io_pgtable_unmap(pt, 0x600000 + P, 2 * P), 2 * P);
 	assert_int_equal(io_pgtable_unmap(pt, 0x200000, 3 * SZ_1M), 3 * SZ_1M);
 	io_pgtable_get_stats(pt, &st);
 	assert_int_equal(st.nr_tables, 1);
 	assert_int_equal(st.nr_leaf_entries, 0);
 	io_pgtable_free(pt);
-}
-
-/* ------------------------------------------------------------- dirty */
-
-struct dirty_log {
-	int n;
-	uint64_t iova[64];
-	uint64_t size[64];
-	int stop_at;	/* return non-zero on this call (1-based), 0 = never */
-};
-
-static int log_dirty(uint64_t iova, uint64_t size, void *arg)
-{
-	struct dirty_log *l = arg;
-
-	assert_true(l->n < 64);
-	l->iova[l->n] = iova;
-	l->size[l->n] = size;
-	l->n++;
-	return l->stop_at == l->n ? 7 : 0;
-}
-
-static int read_dirty(struct io_pgtable *pt, uint64_t iova, uint64_t len,
-		      bool no_clear, struct dirty_log *l)
-{
-	memset(l, 0, sizeof(*l));
-	assert_int_equal(io_pgtable_read_and_clear_dirty(pt, iova, len,
-							 no_clear, log_dirty, l),
-			 0);
-	return l->n;
 }
 
 static void test_dirty(void **state)
@@ -618,6 +630,30 @@ static void test_dirty(void **state)
 	/* The whole 64-bit space, clamped to the aperture. */
 	assert_int_equal(read_dirty(pt, 0, UINT64_MAX, false, &l), 1);
 	assert_int_equal(l.iova[0], B);
+	io_pgtable_free(pt);
+}
+
+/* DEFAULT domain with large pages off, the dirty contract of
+ * selftest-mock.md §5.4: marking one 2 KiB unit at every 4 KiB boundary reads
+ * back exactly those units, the neighbours stay clean. */
+static void test_dirty_default_contract(void **state)
+{
+	struct io_pgtable *pt = new_default();
+	struct dirty_log l;
+	const uint64_t A = 0x8000000;
+	int i;
+
+	(void)state;
+	assert_int_equal(io_pgtable_map(pt, A, 0x10000000, 32 * SZ_4K, RW,
+					false), 0);
+	for (i = 0; i < 32; i++)
+		assert_true(io_pgtable_set_dirty(pt, A + i * SZ_4K));
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(read_dirty(pt, A, 32 * SZ_4K, false, &l), 32);
+	for (i = 0; i < 32; i++) {
+		assert_int_equal(l.iova[i], A + i * SZ_4K);
+		assert_int_equal(l.size[i], SZ_2K);
+	}
 	io_pgtable_free(pt);
 }
 
@@ -1059,6 +1095,7 @@ int main(void)
 		cmocka_unit_test(test_large_only_when_aligned),
 		cmocka_unit_test(test_huge_granule_below_cpu_page),
 		cmocka_unit_test(test_dirty),
+		cmocka_unit_test(test_dirty_default_contract),
 		cmocka_unit_test(test_dirty_huge_contract),
 		cmocka_unit_test(test_eexist_unchanged),
 		cmocka_unit_test_prestate(test_random_model, (void *)&v_small),
