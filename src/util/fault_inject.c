@@ -31,6 +31,7 @@ bool fault_inject_armed;
 static pthread_mutex_t arm_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned long armed_threads; /* guarded by arm_lock */
 static bool trace_on;
+static fault_inject_observer_fn observer;
 
 struct fi_thread_state {
 	bool armed;
@@ -56,6 +57,9 @@ bool fault_inject_hit(const char *name)
 		fprintf(stderr, "uiommufd: fault point %llu %s%s\n",
 			(unsigned long long)st->count, name ? name : "?",
 			fail ? " FAIL" : "");
+	fault_inject_observer_fn fn = __atomic_load_n(&observer, __ATOMIC_ACQUIRE);
+	if (fn)
+		fn(name ? name : "?", fail);
 	return fail;
 }
 
@@ -95,6 +99,11 @@ uint64_t fault_inject_disarm(void)
 bool fault_inject_fired(void)
 {
 	return fi_tls.fired;
+}
+
+void fault_inject_set_observer(fault_inject_observer_fn fn)
+{
+	__atomic_store_n(&observer, fn, __ATOMIC_RELEASE);
 }
 
 void fault_inject_set_trace(bool on)

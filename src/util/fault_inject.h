@@ -46,6 +46,14 @@ uint64_t fault_inject_disarm(void);
 bool fault_inject_fired(void);
 /* Optional trace of every point passed (for debugging a sweep). */
 void fault_inject_set_trace(bool on);
+/*
+ * Optional observer, called for every point an armed thread passes, with the
+ * point's name and whether it is the one failing.  A sweep uses it to learn
+ * which named points it reached.  NULL removes it.  The observer runs in the
+ * armed thread and must not pass points itself.
+ */
+typedef void (*fault_inject_observer_fn)(const char *name, bool failed);
+void fault_inject_set_observer(fault_inject_observer_fn fn);
 
 /*
  * Allocation wrappers that honour the injection points.  They return NULL on

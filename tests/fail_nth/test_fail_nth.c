@@ -1,0 +1,639 @@
+// SPDX-License-Identifier: MIT
+/*
+ * fail_nth sweep: every fallible step of a scenario is failed in turn.
+ *
+ * A scenario is a setup (run with injection disarmed) and one step under
+ * test (an ioctl through uiommufd_ioctl, or open/close).  For nth = 1, 2, ...
+ * the sweep builds the setup in a fresh context, dumps the state
+ * (iommufd_ctx_dump, canonical text), arms point nth, runs the step, disarms,
+ * and then checks:
+ *   - if the armed point fired, the step returned a clean negative errno
+ *     (ENOMEM for allocations, EFAULT for user copies and pins) and the dump
+ *     after equals the dump before -- except where the spec keeps a partial
+ *     effect: a failed result write-back of MAP/COPY/UNMAP/OPTION keeps the
+ *     change (semantics.md §12);
+ *   - if it did not fire, the step succeeded: the sweep is over, and `nth - 1`
+ *     is the number of points the step passes;
+ *   - in both cases, closing the context leaves no pin and no charge, and
+ *     (under ASan/LSan) no leaked memory.
+ * An observer records the name of every point reached, so the run reports
+ * which named points the sweeps reached.
+ *
+ * Scenarios that need mock domains or accesses probe for the test op first;
+ * until those layers land, the probe's -EOPNOTSUPP is asserted and the
+ * scenario reports that it had nothing to sweep.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/dump.h"
+#include "uiommufd/iommufd_abi.h"
+#include "uiommufd/uiommufd.h"
+#include "umem/umem.h"
+#include "util/fault_inject.h"
+
+#define NPAGES 16
+#define MAX_NTH 100000
+
+static uint8_t *buf;
+static size_t pgsz;
+
+/* ---- point names reached ---- */
+static char *seen_names[256];
+static unsigned int nseen;
+static char failed_name[128];
+
+static void observer(const char *name, bool failed)
+{
+	unsigned int i;
+
+	if (failed)
+		snprintf(failed_name, sizeof(failed_name), "%s", name);
+	for (i = 0; i < nseen; i++)
+		if (!strcmp(seen_names[i], name))
+			return;
+	if (nseen < 256)
+		seen_names[nseen++] = strdup(name);
+}
+
+/* ---- fixture ---- */
+struct fx {
+	struct uiommufd_ctx *ctx;
+	uint32_t ioas, ioas2;
+	uint32_t stdev, hwpt;
+	int access_fd;
+	uint64_t iova;
+};
+
+static long ioctl_(struct fx *f, unsigned long req, void *arg)
+{
+	return uiommufd_ioctl(f->ctx, req, arg);
+}
+
+static uint32_t must_ioas(struct fx *f)
+{
+	struct iommu_ioas_alloc c = { .size = sizeof(c) };
+
+	assert_int_equal(ioctl_(f, IOMMU_IOAS_ALLOC, &c), 0);
+	return c.out_ioas_id;
+}
+
+static long do_map(struct fx *f, uint32_t ioas, size_t off, size_t len,
+		   uint64_t *iova, bool fixed)
+{
+	struct iommu_ioas_map c = {
+		.size = sizeof(c),
+		.flags = IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE |
+			 (fixed ? IOMMU_IOAS_MAP_FIXED_IOVA : 0),
+		.ioas_id = ioas,
+		.user_va = (uintptr_t)(buf + off),
+		.length = len,
+		.iova = fixed ? *iova : 0,
+	};
+	long rc = ioctl_(f, IOMMU_IOAS_MAP, &c);
+
+	if (!rc)
+		*iova = c.iova;
+	return rc;
+}
+
+static long test_cmd(struct fx *f, struct iommu_test_cmd *c)
+{
+	c->size = sizeof(*c);
+	return ioctl_(f, IOMMU_TEST_CMD, c);
+}
+
+static long add_reserved(struct fx *f, uint32_t ioas, uint64_t start, uint64_t len)
+{
+	struct iommu_test_cmd c = { .op = IOMMU_TEST_OP_ADD_RESERVED, .id = ioas };
+
+	c.add_reserved.start = start;
+	c.add_reserved.length = len;
+	return test_cmd(f, &c);
+}
+
+static long mock_domain(struct fx *f, uint32_t ioas)
+{
+	struct iommu_test_cmd c = { .op = IOMMU_TEST_OP_MOCK_DOMAIN, .id = ioas };
+	long rc = test_cmd(f, &c);
+
+	if (!rc) {
+		f->stdev = c.mock_domain.out_stdev_id;
+		f->hwpt = c.mock_domain.out_hwpt_id;
+	}
+	return rc;
+}
+
+static long create_access(struct fx *f, uint32_t ioas)
+{
+	struct iommu_test_cmd c = { .op = IOMMU_TEST_OP_CREATE_ACCESS, .id = ioas };
+	long rc;
+
+	c.create_access.flags = MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES;
+	rc = test_cmd(f, &c);
+	if (!rc)
+		f->access_fd = (int)c.create_access.out_access_fd;
+	return rc;
+}
+
+/* ---- setups ---- */
+static void setup_none(struct fx *f) { (void)f; }
+
+static void setup_ioas(struct fx *f)
+{
+	f->ioas = must_ioas(f);
+}
+
+static void setup_ioas_mapped(struct fx *f)
+{
+	uint64_t iova = 0x100000;
+
+	setup_ioas(f);
+	assert_int_equal(add_reserved(f, f->ioas, 0x800000, 0x1000), 0);
+	assert_int_equal(do_map(f, f->ioas, 0, 4 * pgsz, &iova, true), 0);
+	iova = 0x200000;
+	assert_int_equal(do_map(f, f->ioas, 4 * pgsz, 4 * pgsz, &iova, true), 0);
+	f->iova = 0x100000;
+}
+
+static void setup_two_ioas(struct fx *f)
+{
+	setup_ioas_mapped(f);
+	f->ioas2 = must_ioas(f);
+}
+
+static void setup_allowed(struct fx *f)
+{
+	struct iommu_iova_range r[2] = { { 0x10000, 0x1fffff }, { 0x400000, 0x4fffff } };
+	struct iommu_ioas_allow_iovas c = {
+		.size = sizeof(c), .num_iovas = 2, .allowed_iovas = (uintptr_t)r,
+	};
+
+	setup_ioas_mapped(f);
+	c.ioas_id = f->ioas;
+	assert_int_equal(ioctl_(f, IOMMU_IOAS_ALLOW_IOVAS, &c), 0);
+}
+
+static bool have_mock;
+static bool have_access;
+
+static void setup_domain(struct fx *f)
+{
+	setup_ioas_mapped(f);
+	assert_int_equal(mock_domain(f, f->ioas), 0);
+}
+
+static void setup_access(struct fx *f)
+{
+	setup_ioas_mapped(f);
+	assert_int_equal(create_access(f, f->ioas), 0);
+}
+
+static void setup_everything(struct fx *f)
+{
+	setup_two_ioas(f);
+	if (have_mock)
+		assert_int_equal(mock_domain(f, f->ioas), 0);
+	if (have_access)
+		assert_int_equal(create_access(f, f->ioas2), 0);
+}
+
+/* ---- steps ---- */
+static long step_open(struct fx *f)
+{
+	return uiommufd_open(&f->ctx);
+}
+
+static long step_ioas_alloc(struct fx *f)
+{
+	struct iommu_ioas_alloc c = { .size = sizeof(c) };
+
+	return ioctl_(f, IOMMU_IOAS_ALLOC, &c);
+}
+
+static long step_map_auto(struct fx *f)
+{
+	uint64_t iova = 0;
+
+	return do_map(f, f->ioas, 8 * pgsz, 8 * pgsz, &iova, false);
+}
+
+static long step_map_fixed(struct fx *f)
+{
+	uint64_t iova = 0x300000;
+
+	return do_map(f, f->ioas, pgsz, 6 * pgsz, &iova, true);
+}
+
+static long step_copy(struct fx *f, uint32_t dst, bool fixed)
+{
+	struct iommu_ioas_copy c = {
+		.size = sizeof(c),
+		.flags = IOMMU_IOAS_MAP_READABLE | (fixed ? IOMMU_IOAS_MAP_FIXED_IOVA : 0),
+		.dst_ioas_id = dst,
+		.src_ioas_id = f->ioas,
+		.length = 2 * pgsz,
+		.dst_iova = 0x600000,
+		.src_iova = f->iova + pgsz,
+	};
+
+	return ioctl_(f, IOMMU_IOAS_COPY, &c);
+}
+
+static long step_copy_auto(struct fx *f) { return step_copy(f, f->ioas2, false); }
+static long step_copy_fixed(struct fx *f) { return step_copy(f, f->ioas2, true); }
+static long step_copy_same(struct fx *f) { return step_copy(f, f->ioas, true); }
+
+static long step_unmap_one(struct fx *f)
+{
+	struct iommu_ioas_unmap c = {
+		.size = sizeof(c), .ioas_id = f->ioas, .iova = 0x100000,
+		.length = 4 * pgsz,
+	};
+
+	return ioctl_(f, IOMMU_IOAS_UNMAP, &c);
+}
+
+static long step_unmap_all(struct fx *f)
+{
+	struct iommu_ioas_unmap c = {
+		.size = sizeof(c), .ioas_id = f->ioas, .iova = 0, .length = UINT64_MAX,
+	};
+
+	return ioctl_(f, IOMMU_IOAS_UNMAP, &c);
+}
+
+static long step_allow(struct fx *f)
+{
+	struct iommu_iova_range r[3] = {
+		{ 0x100000, 0x2fffff }, { 0x900000, 0x9fffff }, { 0xa00000, 0xafffff },
+	};
+	struct iommu_ioas_allow_iovas c = {
+		.size = sizeof(c), .ioas_id = f->ioas, .num_iovas = 3,
+		.allowed_iovas = (uintptr_t)r,
+	};
+
+	return ioctl_(f, IOMMU_IOAS_ALLOW_IOVAS, &c);
+}
+
+static long step_allow_many(struct fx *f)
+{
+	struct iommu_iova_range r[40];
+	struct iommu_ioas_allow_iovas c = {
+		.size = sizeof(c), .ioas_id = f->ioas, .num_iovas = 40,
+		.allowed_iovas = (uintptr_t)r,
+	};
+
+	for (unsigned int i = 0; i < 40; i++) {
+		r[i].start = 0x1000000 + (uint64_t)i * 0x100000;
+		r[i].last = r[i].start + 0xfffff;
+	}
+	return ioctl_(f, IOMMU_IOAS_ALLOW_IOVAS, &c);
+}
+
+static long step_iova_ranges(struct fx *f)
+{
+	struct iommu_iova_range r[4];
+	struct iommu_ioas_iova_ranges c = {
+		.size = sizeof(c), .ioas_id = f->ioas, .num_iovas = 4,
+		.allowed_iovas = (uintptr_t)r,
+	};
+
+	return ioctl_(f, IOMMU_IOAS_IOVA_RANGES, &c);
+}
+
+static long step_add_reserved(struct fx *f)
+{
+	return add_reserved(f, f->ioas, 0x20000000, 0x100000);
+}
+
+static long step_option_huge(struct fx *f)
+{
+	struct iommu_option c = {
+		.size = sizeof(c), .option_id = IOMMU_OPTION_HUGE_PAGES,
+		.op = IOMMU_OPTION_OP_SET, .object_id = f->ioas, .val64 = 0,
+	};
+
+	return ioctl_(f, IOMMU_OPTION, &c);
+}
+
+static long step_option_get(struct fx *f)
+{
+	struct iommu_option c = {
+		.size = sizeof(c), .option_id = IOMMU_OPTION_RLIMIT_MODE,
+		.op = IOMMU_OPTION_OP_GET,
+	};
+
+	return ioctl_(f, IOMMU_OPTION, &c);
+}
+
+static long step_destroy(struct fx *f)
+{
+	struct iommu_destroy c = { .size = sizeof(c), .id = f->ioas };
+
+	return ioctl_(f, IOMMU_DESTROY, &c);
+}
+
+static long step_mock_domain(struct fx *f)
+{
+	return mock_domain(f, f->ioas);
+}
+
+static long step_detach(struct fx *f)
+{
+	struct iommu_destroy c = { .size = sizeof(c), .id = f->stdev };
+
+	return ioctl_(f, IOMMU_DESTROY, &c);
+}
+
+static long step_map_with_domain(struct fx *f)
+{
+	return step_map_fixed(f);
+}
+
+static long step_create_access(struct fx *f)
+{
+	long rc = create_access(f, f->ioas);
+
+	return rc;
+}
+
+static long step_access_pages(struct fx *f)
+{
+	struct iommu_test_cmd c = { .op = IOMMU_TEST_OP_ACCESS_PAGES,
+				    .id = (uint32_t)f->access_fd };
+
+	c.access_pages.iova = f->iova + pgsz;
+	c.access_pages.length = 2 * pgsz;
+	c.access_pages.uptr = (uintptr_t)(buf + 12 * pgsz);
+	return test_cmd(f, &c);
+}
+
+static long step_access_rw(struct fx *f)
+{
+	uint8_t tmp[64];
+	struct iommu_test_cmd c = { .op = IOMMU_TEST_OP_ACCESS_RW,
+				    .id = (uint32_t)f->access_fd };
+
+	c.access_rw.iova = f->iova + pgsz - 32;
+	c.access_rw.length = sizeof(tmp);
+	c.access_rw.uptr = (uintptr_t)tmp;
+	return test_cmd(f, &c);
+}
+
+static long step_close(struct fx *f)
+{
+	uiommufd_close(f->ctx);
+	f->ctx = NULL;
+	if (f->access_fd > 0) {
+		uiommufd_fd_close(f->access_fd);
+		f->access_fd = -1;
+	}
+	return 0;
+}
+
+/* ---- the sweep ---- */
+enum partial {
+	PARTIAL_NONE,
+	PARTIAL_WRITEBACK,	/* a failed result copy keeps the change */
+};
+
+struct scenario {
+	const char *name;
+	void (*setup)(struct fx *f);
+	long (*step)(struct fx *f);
+	enum partial partial;
+	bool needs_ctx;		/* false: the step creates the context */
+	bool closes;		/* the step closes the context itself */
+};
+
+static uint64_t total_points_reached;
+
+static void fx_teardown(struct fx *f)
+{
+	struct umem_mm *mm;
+
+	if (f->access_fd > 0)
+		uiommufd_fd_close(f->access_fd);
+	f->access_fd = -1;
+	if (f->ctx)
+		uiommufd_close(f->ctx);
+	f->ctx = NULL;
+	mm = umem_mm_current();
+	assert_non_null(mm);
+	assert_int_equal(umem_pinned_total(mm), 0);
+	assert_int_equal(umem_accounted(mm, UMEM_ACCOUNT_USER), 0);
+	assert_int_equal(umem_accounted(mm, UMEM_ACCOUNT_MM), 0);
+	umem_mm_put(mm);
+}
+
+static bool errno_clean(long rc)
+{
+	return rc == -ENOMEM || rc == -EFAULT;
+}
+
+static void run_sweep(const struct scenario *sc)
+{
+	uint64_t nth, points = 0;
+
+	for (nth = 1; nth < MAX_NTH; nth++) {
+		struct fx f = { .access_fd = -1 };
+		char *before = NULL, *after = NULL;
+		bool fired;
+		long rc;
+
+		if (sc->needs_ctx) {
+			assert_int_equal(uiommufd_open(&f.ctx), 0);
+			sc->setup(&f);
+			before = iommufd_ctx_dump((struct iommufd_ctx *)f.ctx);
+			assert_non_null(before);
+		}
+		failed_name[0] = 0;
+		fault_inject_arm(nth);
+		rc = sc->step(&f);
+		fired = fault_inject_fired();
+		points = fault_inject_disarm();
+		if (!fired) {
+			if (rc < 0)
+				fail_msg("%s: nth=%llu: rc=%ld without an injected fault",
+					 sc->name, (unsigned long long)nth, rc);
+			free(before);
+			fx_teardown(&f);
+			break;
+		}
+		if (sc->closes) {
+			/* close cannot fail; an injected point there must not leak */
+			assert_true(rc >= 0);
+		} else if (!errno_clean(rc)) {
+			fail_msg("%s: nth=%llu (%s): rc=%ld, want -ENOMEM or -EFAULT",
+				 sc->name, (unsigned long long)nth, failed_name, rc);
+		}
+		if (before && f.ctx && !sc->closes) {
+			after = iommufd_ctx_dump((struct iommufd_ctx *)f.ctx);
+			assert_non_null(after);
+			bool writeback = sc->partial == PARTIAL_WRITEBACK &&
+					 !strcmp(failed_name, "umem.copy_to_user");
+			if (!writeback && strcmp(before, after)) {
+				fprintf(stderr, "--- before (%s nth=%llu %s)\n%s--- after\n%s",
+					sc->name, (unsigned long long)nth,
+					failed_name, before, after);
+				fail_msg("%s: nth=%llu (%s): state changed by a failed call",
+					 sc->name, (unsigned long long)nth, failed_name);
+			}
+			if (writeback)
+				assert_int_equal(rc, -EFAULT);
+		}
+		free(before);
+		free(after);
+		fx_teardown(&f);
+	}
+	assert_true(nth < MAX_NTH);
+	total_points_reached += nth - 1;
+	printf("# %s: %llu failure points swept (step passes %llu points)\n",
+	       sc->name, (unsigned long long)(nth - 1), (unsigned long long)points);
+}
+
+#define SC(n, s, st, p) { .name = n, .setup = s, .step = st, .partial = p, .needs_ctx = true }
+
+static const struct scenario core_scenarios[] = {
+	{ .name = "open", .setup = setup_none, .step = step_open },
+	SC("ioas_alloc", setup_none, step_ioas_alloc, PARTIAL_NONE),
+	SC("map_auto", setup_ioas_mapped, step_map_auto, PARTIAL_WRITEBACK),
+	SC("map_fixed", setup_ioas_mapped, step_map_fixed, PARTIAL_WRITEBACK),
+	SC("map_first", setup_ioas, step_map_fixed, PARTIAL_WRITEBACK),
+	SC("copy_auto", setup_two_ioas, step_copy_auto, PARTIAL_WRITEBACK),
+	SC("copy_fixed", setup_two_ioas, step_copy_fixed, PARTIAL_WRITEBACK),
+	SC("copy_same_ioas", setup_ioas_mapped, step_copy_same, PARTIAL_WRITEBACK),
+	SC("unmap_one", setup_ioas_mapped, step_unmap_one, PARTIAL_WRITEBACK),
+	SC("unmap_all", setup_ioas_mapped, step_unmap_all, PARTIAL_WRITEBACK),
+	SC("allow_iovas", setup_allowed, step_allow, PARTIAL_NONE),
+	SC("allow_iovas_40", setup_ioas_mapped, step_allow_many, PARTIAL_NONE),
+	SC("iova_ranges", setup_allowed, step_iova_ranges, PARTIAL_NONE),
+	SC("add_reserved", setup_ioas_mapped, step_add_reserved, PARTIAL_NONE),
+	SC("option_huge_pages", setup_ioas_mapped, step_option_huge, PARTIAL_WRITEBACK),
+	SC("option_get", setup_ioas, step_option_get, PARTIAL_NONE),
+	SC("destroy", setup_ioas_mapped, step_destroy, PARTIAL_NONE),
+};
+
+static const struct scenario mock_scenarios[] = {
+	SC("mock_domain_attach", setup_ioas_mapped, step_mock_domain, PARTIAL_NONE),
+	SC("mock_domain_detach", setup_domain, step_detach, PARTIAL_NONE),
+	SC("map_with_domain", setup_domain, step_map_with_domain, PARTIAL_WRITEBACK),
+	SC("copy_with_domain", setup_domain, step_copy_same, PARTIAL_WRITEBACK),
+	SC("unmap_with_domain", setup_domain, step_unmap_all, PARTIAL_WRITEBACK),
+};
+
+static const struct scenario access_scenarios[] = {
+	SC("create_access", setup_ioas_mapped, step_create_access, PARTIAL_NONE),
+	SC("access_pages", setup_access, step_access_pages, PARTIAL_NONE),
+	SC("access_rw", setup_access, step_access_rw, PARTIAL_NONE),
+	SC("unmap_with_access", setup_access, step_unmap_all, PARTIAL_WRITEBACK),
+};
+
+static void test_core(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(core_scenarios) / sizeof(core_scenarios[0]); i++)
+		run_sweep(&core_scenarios[i]);
+}
+
+/* Probe a test op on a throwaway context. */
+static long probe(long (*fn)(struct fx *f, uint32_t ioas))
+{
+	struct fx f = { .access_fd = -1 };
+	long rc;
+
+	assert_int_equal(uiommufd_open(&f.ctx), 0);
+	f.ioas = must_ioas(&f);
+	rc = fn(&f, f.ioas);
+	fx_teardown(&f);
+	return rc;
+}
+
+static void test_mock(void **state)
+{
+	long rc = probe(mock_domain);
+
+	(void)state;
+	have_mock = rc == 0;
+	if (!have_mock) {
+		assert_int_equal(rc, -EOPNOTSUPP);
+		printf("# mock domains not implemented yet: nothing to sweep\n");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(mock_scenarios) / sizeof(mock_scenarios[0]); i++)
+		run_sweep(&mock_scenarios[i]);
+}
+
+static void test_access(void **state)
+{
+	long rc = probe(create_access);
+
+	(void)state;
+	have_access = rc == 0;
+	if (!have_access) {
+		assert_int_equal(rc, -EOPNOTSUPP);
+		printf("# accesses not implemented yet: nothing to sweep\n");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(access_scenarios) / sizeof(access_scenarios[0]); i++)
+		run_sweep(&access_scenarios[i]);
+}
+
+static void test_close_live(void **state)
+{
+	static const struct scenario sc = {
+		.name = "close_everything_live", .setup = setup_everything,
+		.step = step_close, .needs_ctx = true, .closes = true,
+	};
+
+	(void)state;
+	run_sweep(&sc);
+}
+
+static void test_report(void **state)
+{
+	(void)state;
+	printf("# total: %llu failure points swept; %u distinct named points reached:\n",
+	       (unsigned long long)total_points_reached, nseen);
+	for (unsigned int i = 0; i < nseen; i++)
+		printf("#   %s\n", seen_names[i]);
+	assert_true(total_points_reached > 0);
+	assert_true(nseen > 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_core),
+		cmocka_unit_test(test_mock),
+		cmocka_unit_test(test_access),
+		cmocka_unit_test(test_close_live),
+		cmocka_unit_test(test_report),
+	};
+	int rc;
+
+	pgsz = (size_t)sysconf(_SC_PAGESIZE);
+	buf = mmap(NULL, NPAGES * pgsz, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED)
+		return 1;
+	memset(buf, 0x5a, NPAGES * pgsz);
+	fault_inject_set_observer(observer);
+	rc = cmocka_run_group_tests_name("fail_nth", tests, NULL, NULL);
+	fault_inject_set_observer(NULL);
+	for (unsigned int i = 0; i < nseen; i++)
+		free(seen_names[i]);
+	munmap(buf, NPAGES * pgsz);
+	return rc;
+}
