@@ -163,6 +163,8 @@ int iopt_map_pages(struct io_pagetable *iopt, struct iopt_pages_slice *slices,
 int iopt_unmap_iova(struct io_pagetable *iopt, uint64_t iova, uint64_t length,
 		    uint64_t *unmapped);
 int iopt_unmap_all(struct io_pagetable *iopt, uint64_t *unmapped);
+/* Split the areas containing each IOVA so it becomes a last byte (type1). */
+int iopt_cut_iova(struct io_pagetable *iopt, const uint64_t *iovas, unsigned int n);
 
 int iopt_reserve_iova(struct io_pagetable *iopt, uint64_t start, uint64_t last,
 		      const void *owner);
