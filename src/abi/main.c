@@ -60,43 +60,47 @@ int abi_ucmd_respond(struct abi_ucmd *ucmd, size_t ksize)
 	return umem_copy_to_user(ucmd->ubuffer, ucmd->cmd, n);
 }
 
-/* copy_struct_from_user(): zero-extend short structs, refuse long ones with
- * a non-zero tail. */
-static int abi_copy_struct_in(void *dst, size_t ksize, uint64_t src, uint32_t usize)
-{
-	int rc;
-
-	if (usize > ksize) {
-		rc = umem_check_zeroed_user(src + ksize, usize - ksize);
-		if (rc)
-			return rc;
-	}
-	memset(dst, 0, ksize);
-	return umem_copy_from_user(dst, src, usize < ksize ? usize : ksize);
-}
-
 long abi_dispatch(struct iommufd_ctx *ictx, unsigned long request, uint64_t arg)
 {
 	uint64_t buf[ABI_MAX_KSIZE / sizeof(uint64_t)];
 	struct abi_ucmd ucmd = { .ictx = ictx, .ubuffer = arg, .cmd = buf };
 	unsigned int nr = _IOC_NR(request);
 	const struct abi_op *op;
+	uint32_t have, need;
+	ssize_t got;
 	int rc;
 
-	if (nr < IOMMUFD_CMD_BASE || nr - IOMMUFD_CMD_BASE >= (sizeof(abi_ops) / sizeof(abi_ops[0])))
+	if (nr < IOMMUFD_CMD_BASE ||
+	    nr - IOMMUFD_CMD_BASE >= sizeof(abi_ops) / sizeof(abi_ops[0]))
 		return abi_vfio_ioctl(ictx, request, arg);
-	rc = umem_copy_from_user(&ucmd.user_size, arg, sizeof(ucmd.user_size));
-	if (rc)
-		return rc;
 	op = &abi_ops[nr - IOMMUFD_CMD_BASE];
+
+	/* One read fetches `size` and, in the common case, the whole struct. */
+	got = umem_copy_from_user_prefix(buf, arg, op->size ? op->size : sizeof(uint32_t));
+	if (got < (ssize_t)sizeof(uint32_t))
+		return -EFAULT;
+	memcpy(&ucmd.user_size, buf, sizeof(ucmd.user_size));
 	if (!op->execute || op->request != request)
 		return -ENOTTY;
 	if (ucmd.user_size < op->min_size)
 		return -EINVAL;
 	UIO_ASSERT(op->size <= sizeof(buf));
-	rc = abi_copy_struct_in(buf, op->size, arg, ucmd.user_size);
-	if (rc)
-		return rc;
+
+	/* copy_struct_from_user(): a longer struct must have a zero tail, a
+	 * shorter one reads as zero-extended. */
+	if (ucmd.user_size > op->size) {
+		rc = umem_check_zeroed_user(arg + op->size, ucmd.user_size - op->size);
+		if (rc)
+			return rc;
+	}
+	need = ucmd.user_size < op->size ? ucmd.user_size : op->size;
+	have = (uint32_t)got;
+	if (have < need) {
+		rc = umem_copy_from_user(buf, arg, need);
+		if (rc)
+			return rc;
+	}
+	memset((char *)buf + need, 0, op->size - need);
 	return op->execute(&ucmd);
 }
 

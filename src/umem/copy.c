@@ -101,6 +101,31 @@ int umem_copy_from_user(void *dst, uint64_t uaddr, size_t len)
 	return n == (ssize_t)len ? 0 : -EFAULT;
 }
 
+/*
+ * Read as much of [uaddr, uaddr + len) as is readable from its start, in one
+ * system call: returns the number of bytes copied (> 0), or -EFAULT when not
+ * even the first byte is readable.  The ioctl dispatcher uses it to fetch the
+ * `size` word and the whole struct at once.
+ */
+ssize_t umem_copy_from_user_prefix(void *dst, uint64_t uaddr, size_t len)
+{
+	struct iovec local, remote;
+	ssize_t n;
+
+	if (!len)
+		return 0;
+	if (should_fail("umem.copy_from_user") || umem_range_ok(uaddr, 1))
+		return -EFAULT;
+	if (umem_range_ok(uaddr, len))
+		len = (size_t)(UINTPTR_MAX - uaddr) + 1;
+	local.iov_base = dst;
+	local.iov_len = len;
+	remote.iov_base = (void *)(uintptr_t)uaddr;
+	remote.iov_len = len;
+	n = process_vm_readv(umem_self_pid_get(), &local, 1, &remote, 1, 0);
+	return n > 0 ? n : -EFAULT;
+}
+
 int umem_copy_to_user(uint64_t uaddr, const void *src, size_t len)
 {
 	struct iovec local, remote;

@@ -51,6 +51,8 @@ uid_t umem_mm_uid(const struct umem_mm *mm);
 
 /* --- 1. argument copying, in the calling process --- */
 int umem_copy_from_user(void *dst, uint64_t uaddr, size_t len);
+/* Bytes of the readable prefix copied (> 0), or -EFAULT. */
+ssize_t umem_copy_from_user_prefix(void *dst, uint64_t uaddr, size_t len);
 int umem_copy_to_user(uint64_t uaddr, const void *src, size_t len);
 /* 0 if [uaddr, uaddr+len) is all zero bytes, -E2BIG if not, -EFAULT. */
 int umem_check_zeroed_user(uint64_t uaddr, size_t len);
