@@ -197,11 +197,11 @@ static char *build_ld_preload(const char *preload)
 	san = calloc(1, cap);
 	rest = calloc(1, cap);
 	if (!res || !san || !rest)
-		return NULL;
+		goto err_free;
 	if (old) {
 		copy = strdup(old);
 		if (!copy)
-			return NULL;
+			goto err_free;
 		for (tok = strtok_r(copy, ": ", &save); tok;
 		     tok = strtok_r(NULL, ": ", &save)) {
 			char *dst = is_sanitizer_runtime(tok) ? san : rest;
@@ -226,6 +226,12 @@ static char *build_ld_preload(const char *preload)
 	free(san);
 	free(rest);
 	return res;
+
+err_free:
+	free(res);
+	free(san);
+	free(rest);
+	return NULL;
 }
 
 int main(int argc, char **argv)
@@ -242,7 +248,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *log_level = NULL, *trace = NULL;
-	char *trace_abs = NULL, *preload, *ld, *target = NULL;
+	char *trace_abs = NULL, *preload, *ld = NULL, *target = NULL;
 	bool force = false;
 	int c, rc, st;
 
@@ -302,19 +308,17 @@ int main(int argc, char **argv)
 	}
 
 	rc = resolve_program(argv[optind], &target);
-	if (rc == 127) {
-		fprintf(stderr, "%s: %s: program not found\n", prog, argv[optind]);
-		return 127;
-	}
-	if (rc == 126) {
-		fprintf(stderr, "%s: %s: not an executable file\n", prog,
-			argv[optind]);
-		return 126;
+	if (rc == 127 || rc == 126) {
+		fprintf(stderr, "%s: %s: %s\n", prog, argv[optind],
+			rc == 127 ? "program not found" : "not an executable file");
+		free(trace_abs);
+		return rc;
 	}
 	st = is_static_elf(target);
 	if (st < 0) {
 		fprintf(stderr, "%s: %s: cannot read: %s\n", prog, target,
 			strerror(errno));
+		free(target);
 		return 126;
 	}
 	if (st == 1) {
@@ -322,22 +326,32 @@ int main(int argc, char **argv)
 			"%s: %s is statically linked: LD_PRELOAD cannot interpose "
 			"its libc, so it would reach the real /dev/iommu%s\n",
 			prog, target, force ? " (running anyway: --force)" : "; use --force to run it anyway");
-		if (!force)
+		if (!force) {
+			free(target);
+			free(trace_abs);
 			return 1;
+		}
 	}
 
+	rc = 1;
 	preload = find_preload();
 	if (!preload)
-		return 1;
+		goto out_free;
 	ld = build_ld_preload(preload);
 	if (!ld || setenv("LD_PRELOAD", ld, 1) ||
 	    (log_level && setenv("UIOMMUFD_LOG", log_level, 1)) ||
 	    (trace && setenv("UIOMMUFD_TRACE", trace, 1))) {
 		perror(prog);
-		return 1;
+		goto out_free;
 	}
 	execv(target, argv + optind);
 	rc = errno;
 	fprintf(stderr, "%s: cannot execute %s: %s\n", prog, target, strerror(rc));
-	return rc == ENOENT ? 127 : 126;
+	rc = rc == ENOENT ? 127 : 126;
+out_free:
+	free(ld);
+	free(preload);
+	free(target);
+	free(trace_abs);
+	return rc;
 }

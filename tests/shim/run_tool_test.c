@@ -94,13 +94,21 @@ static void t_static(void **state)
 
 static void t_ld_preload(void **state)
 {
-	char *line;
+	const char *orig = getenv("LD_PRELOAD");
+	char *saved = orig ? strdup(orig) : NULL, *line, val[4096];
 
 	(void)state;
-	setenv("LD_PRELOAD", "libfoo-not-there.so", 1);
+	/* keep what the harness preloads (the ASan runtime in ASan builds) */
+	snprintf(val, sizeof(val), "%s%slibfoo-not-there.so", saved ? saved : "",
+		 saved ? ":" : "");
+	setenv("LD_PRELOAD", val, 1);
 	assert_int_equal(run((const char *[]){ run_tool, "--", "/bin/sh", "-c",
 					       "echo \"LD=$LD_PRELOAD\"", NULL }), 0);
-	unsetenv("LD_PRELOAD");
+	if (saved)
+		setenv("LD_PRELOAD", saved, 1);
+	else
+		unsetenv("LD_PRELOAD");
+	free(saved);
 	line = strstr(out, "LD=");
 	assert_non_null(line);
 	/* ours comes before the entry that was already there */
