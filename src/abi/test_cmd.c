@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "abi/abi.h"
@@ -42,6 +43,8 @@ static int test_add_reserved(struct abi_ucmd *ucmd, struct iommu_test_cmd *cmd)
 static int test_md_check_refs(struct abi_ucmd *ucmd, struct iommu_test_cmd *cmd)
 {
 	uint64_t uptr = cmd->check_refs.uptr, length = cmd->check_refs.length;
+	enum { CHUNK = 512 };
+	struct umem_page_id *ids;
 	struct umem_mm *mm;
 	uint64_t end;
 	int rc = 0;
@@ -51,20 +54,27 @@ static int test_md_check_refs(struct abi_ucmd *ucmd, struct iommu_test_cmd *cmd)
 	    check_add_overflow(uptr, length, &end))
 		return -EINVAL;
 	mm = umem_mm_current();
-	if (!mm)
-		return -ENOMEM;
-	for (uint64_t va = uptr; va < end; va += PAGE_SIZE) {
-		struct umem_page_id id;
-
-		rc = umem_page_identity(mm, va, &id);
-		if (rc)
-			break;
-		if (umem_pin_count(mm, va) != cmd->check_refs.refs) {
-			rc = -EIO;
-			break;
-		}
+	ids = calloc(CHUNK, sizeof(*ids));
+	if (!mm || !ids) {
+		rc = -ENOMEM;
+		goto out;
 	}
-	umem_mm_put(mm);
+	/* Every page must be mapped (the lookup's error is returned), then
+	 * carry exactly `refs` long-term pins. */
+	for (uint64_t va = uptr; va < end && !rc;) {
+		uint64_t n = MIN_T(uint64_t, CHUNK, (end - va) >> PAGE_SHIFT);
+
+		rc = umem_page_identities(mm, va, n, ids);
+		for (uint64_t i = 0; i < n && !rc; i++)
+			if (umem_pin_count(mm, va + (i << PAGE_SHIFT)) !=
+			    cmd->check_refs.refs)
+				rc = -EIO;
+		va += n << PAGE_SHIFT;
+	}
+out:
+	free(ids);
+	if (mm)
+		umem_mm_put(mm);
 	return rc;
 }
 
