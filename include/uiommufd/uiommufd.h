@@ -107,6 +107,44 @@ int uiommufd_ioas_allow_iovas(struct uiommufd_ctx *ctx, uint32_t ioas_id,
 int uiommufd_ioas_set_huge_pages(struct uiommufd_ctx *ctx, uint32_t ioas_id,
 				 int enable);
 
+/* --- Emulated devices and IOMMU profiles --- */
+
+/*
+ * An emulated device behind an emulated IOMMU, bound to a context: it appears
+ * as a DEVICE object (uiommufd_device_id()) usable with IOMMU_HWPT_ALLOC and
+ * IOMMU_GET_HW_INFO, and is attached with the calls below exactly as a VFIO
+ * device is (same auto-domain rules, IOVA_RANGES narrowing, EADDRINUSE).
+ * A device keeps its context alive until uiommufd_device_destroy().
+ *
+ * Profiles (docs/profiles.md): "intel-vtd", "amd-vi", "arm-smmuv3", "dma32"
+ * and "mock" (the kernel selftest's mock IOMMU), or a key=value file.
+ */
+struct uiommufd_device;
+
+/* -ENOENT for an unknown profile name. */
+int uiommufd_device_create(struct uiommufd_ctx *ctx, const char *profile,
+			   struct uiommufd_device **devp);
+/* -EINVAL for a bad file; `bad_line` (may be NULL) receives the 1-based line
+ * of the first error (0: the profile as a whole is inconsistent). */
+int uiommufd_device_create_from_file(struct uiommufd_ctx *ctx, const char *path,
+				     struct uiommufd_device **devp,
+				     unsigned int *bad_line);
+/* NULL-terminated list of the built-in profile names. */
+const char *const *uiommufd_profile_names(void);
+/* The DEVICE object's ID. */
+uint32_t uiommufd_device_id(struct uiommufd_device *dev);
+/* Attach to an IOAS (automatic HWPT) or a paging HWPT; `*hwpt_id` (may be
+ * NULL) receives the HWPT.  -EBUSY if attached already. */
+int uiommufd_device_attach(struct uiommufd_device *dev, uint32_t pt_id,
+			   uint32_t *hwpt_id);
+/* Move an attached device atomically; -EINVAL if not attached. */
+int uiommufd_device_replace(struct uiommufd_device *dev, uint32_t pt_id,
+			    uint32_t *hwpt_id);
+/* Detach (no-op if not attached). */
+int uiommufd_device_detach(struct uiommufd_device *dev);
+/* Detach, unbind and free; NULL is a no-op. */
+void uiommufd_device_destroy(struct uiommufd_device *dev);
+
 #ifdef __cplusplus
 }
 #endif

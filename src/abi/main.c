@@ -36,6 +36,12 @@ struct abi_op {
 		.execute = (handler),                                         \
 	}
 
+/* Handlers of abi/hwpt.c (paging HWPTs, HW info, dirty tracking). */
+int abi_hwpt_alloc(struct abi_ucmd *ucmd);
+int abi_get_hw_info(struct abi_ucmd *ucmd);
+int abi_hwpt_set_dirty_tracking(struct abi_ucmd *ucmd);
+int abi_hwpt_get_dirty_bitmap(struct abi_ucmd *ucmd);
+
 static const struct abi_op abi_ops[] = {
 	ABI_OP(IOMMU_DESTROY, abi_destroy, struct iommu_destroy, id),
 	ABI_OP(IOMMU_IOAS_ALLOC, abi_ioas_alloc, struct iommu_ioas_alloc, out_ioas_id),
@@ -49,6 +55,12 @@ static const struct abi_op abi_ops[] = {
 	ABI_OP(IOMMU_OPTION, abi_option, struct iommu_option, val64),
 	ABI_OP(IOMMU_VFIO_IOAS, abi_vfio_ioas, struct iommu_vfio_ioas, __reserved),
 	ABI_OP(IOMMU_TEST_CMD, abi_test_cmd, struct iommu_test_cmd, last),
+	ABI_OP(IOMMU_HWPT_ALLOC, abi_hwpt_alloc, struct iommu_hwpt_alloc, __reserved),
+	ABI_OP(IOMMU_GET_HW_INFO, abi_get_hw_info, struct iommu_hw_info, __reserved),
+	ABI_OP(IOMMU_HWPT_SET_DIRTY_TRACKING, abi_hwpt_set_dirty_tracking,
+	       struct iommu_hwpt_set_dirty_tracking, __reserved),
+	ABI_OP(IOMMU_HWPT_GET_DIRTY_BITMAP, abi_hwpt_get_dirty_bitmap,
+	       struct iommu_hwpt_get_dirty_bitmap, data),
 };
 
 #define ABI_MAX_KSIZE 128

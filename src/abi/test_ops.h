@@ -11,8 +11,18 @@
 
 typedef int (*abi_test_op_fn)(struct abi_ucmd *ucmd, struct iommu_test_cmd *cmd);
 
-/* Mock devices and domains (issue 3): MOCK_DOMAIN, MD_CHECK_MAP, ... */
-#define ABI_TEST_OPS_MOCK
+/* Mock devices and domains (issue 3, abi/test_mock.c). */
+int abi_test_mock_domain(struct abi_ucmd *ucmd, struct iommu_test_cmd *cmd);
+int abi_test_mock_domain_replace(struct abi_ucmd *ucmd,
+				 struct iommu_test_cmd *cmd);
+int abi_test_md_check_map(struct abi_ucmd *ucmd, struct iommu_test_cmd *cmd);
+int abi_test_dirty(struct abi_ucmd *ucmd, struct iommu_test_cmd *cmd);
+#define ABI_TEST_OPS_MOCK                                                     \
+	[IOMMU_TEST_OP_MOCK_DOMAIN] = abi_test_mock_domain,                   \
+	[IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS] = abi_test_mock_domain,             \
+	[IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE] = abi_test_mock_domain_replace,   \
+	[IOMMU_TEST_OP_MD_CHECK_MAP] = abi_test_md_check_map,                 \
+	[IOMMU_TEST_OP_DIRTY] = abi_test_dirty,
 /* Accesses (issue 4): CREATE_ACCESS, ACCESS_PAGES, ACCESS_RW, ... */
 #define ABI_TEST_OPS_ACCESS
 
