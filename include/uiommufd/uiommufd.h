@@ -107,6 +107,80 @@ int uiommufd_ioas_allow_iovas(struct uiommufd_ctx *ctx, uint32_t ioas_id,
 int uiommufd_ioas_set_huge_pages(struct uiommufd_ctx *ctx, uint32_t ioas_id,
 				 int enable);
 
+/* --- DMA through an IOAS (device emulators) ---
+ *
+ * An access is how a device that is emulated in software (a vfio-user
+ * server, a virtio backend, a DMA engine model) reads and writes guest
+ * memory: through the IOVAs of one IOAS, with the mappings' permissions.
+ * It is an object of the context (it consumes an ID, and IOMMU_DESTROY of
+ * it answers -EBUSY); it keeps the context alive until
+ * uiommufd_access_close(), and DESTROY of its IOAS answers -EBUSY meanwhile.
+ *
+ * Transfers: uiommufd_dma_read()/uiommufd_dma_write() copy any number of
+ * bytes at any alignment, across page and mapping boundaries.  Errors:
+ * -ENOENT some byte of the range is not mapped; -EPERM a write through a
+ * mapping without UIOMMUFD_MAP_WRITEABLE (or a read without READABLE);
+ * -EINVAL the mapping is being unmapped; -EOVERFLOW the range wraps;
+ * -EFAULT the memory behind the mapping is gone.  A failed transfer may
+ * have copied a prefix.  Data is coherent with the process: a DMA write is
+ * visible at once, a DMA read sees the memory as it is now.
+ *
+ * Pins: uiommufd_dma_pin() pins a range and returns the host memory behind
+ * it as a scatter-gather list, for zero-copy use until uiommufd_dma_unpin()
+ * of exactly the same range.  Only an access opened with an unmap callback
+ * may pin (else -EOPNOTSUPP), and such an access makes the IOAS require
+ * page-aligned mappings (-EADDRINUSE at open if existing ones are not).
+ * When an unmap reaches a mapping with pins, the callback runs with the
+ * mapping's whole range; it must stop using and uiommufd_dma_unpin() every
+ * pin overlapping that range before it returns (pins left there make the
+ * unmap fail with -EDEADLOCK after retrying).  The callback runs on the
+ * unmapping thread, must not close the access, and may be called for
+ * ranges the access never pinned.  Pins still held at close are released.
+ *
+ * Every function is safe to call from several threads at once; a transfer
+ * inside one mapping takes one shared (read) lock of the IOAS and costs one
+ * O(log n) lookup in n mappings.
+ */
+struct uiommufd_access;
+
+/* One piece of pinned memory: `length` bytes at host address `addr`. */
+struct uiommufd_sg {
+	void *addr;
+	size_t length;
+};
+
+typedef void (*uiommufd_unmap_fn)(void *priv, uint64_t iova, uint64_t length);
+
+/* -ENOENT no such IOAS; -EADDRINUSE (see above); -ENOMEM.  `unmap` may be
+ * NULL (the access then only reads and writes). */
+int uiommufd_access_open(struct uiommufd_ctx *ctx, uint32_t ioas_id,
+			 uiommufd_unmap_fn unmap, void *priv,
+			 struct uiommufd_access **accessp);
+/* Release every pin, detach, destroy; drops the context reference. */
+void uiommufd_access_close(struct uiommufd_access *access);
+/* The access's object ID in its context. */
+uint32_t uiommufd_access_id(struct uiommufd_access *access);
+
+/* length 0 is a successful no-op. */
+int uiommufd_dma_read(struct uiommufd_access *access, uint64_t iova, void *buf,
+		      size_t length);
+int uiommufd_dma_write(struct uiommufd_access *access, uint64_t iova,
+		       const void *buf, size_t length);
+
+/*
+ * Pin [iova, iova + length) for reading, or for writing if `write` is
+ * non-zero.  `iova` must sit at a page boundary of its mapping (-EINVAL).
+ * On success sg[0 .. *nout - 1] describes the memory in IOVA order.  With
+ * more than `n` pieces nothing is pinned, the answer is -EMSGSIZE and
+ * *nout is the number needed.
+ */
+int uiommufd_dma_pin(struct uiommufd_access *access, uint64_t iova,
+		     uint64_t length, int write, struct uiommufd_sg *sg,
+		     size_t n, size_t *nout);
+/* -ENOENT if no pin of exactly this range is held. */
+int uiommufd_dma_unpin(struct uiommufd_access *access, uint64_t iova,
+		       uint64_t length);
+
 /* --- Emulated devices and IOMMU profiles --- */
 
 /*

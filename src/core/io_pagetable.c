@@ -58,6 +58,7 @@ void iopt_init_table(struct io_pagetable *iopt)
 	memset(iopt, 0, sizeof(*iopt));
 	pthread_rwlock_init(&iopt->domains_rwsem, NULL);
 	pthread_rwlock_init(&iopt->iova_rwsem, NULL);
+	pthread_mutex_init(&iopt->notify_lock, NULL);
 	iopt->iova_alignment = 1;
 }
 
@@ -81,6 +82,7 @@ void iopt_destroy_table(struct io_pagetable *iopt)
 	free_tree(&iopt->allowed_itree, offsetof(struct iopt_allowed, node));
 	free(iopt->domains);
 	free(iopt->accesses);
+	pthread_mutex_destroy(&iopt->notify_lock);
 	pthread_rwlock_destroy(&iopt->iova_rwsem);
 	pthread_rwlock_destroy(&iopt->domains_rwsem);
 }
@@ -507,24 +509,30 @@ err:
 /* ------------------------------------------------------------------ */
 /* UNMAP                                                                */
 
-/* Ask every access to drop its pins inside the area; called unlocked. */
+/*
+ * Ask every access to drop its pins inside the area; called without the
+ * IOVA locks (the callbacks unpin, which takes iova_rwsem).  notify_lock
+ * keeps every hook attached while it is called.  The list cannot change
+ * while notify_lock is held (iopt_remove_access takes it; an add during the
+ * walk is harmless: a new access holds no pins yet), so it is read in
+ * place under iova_rwsem one entry at a time.
+ */
 static void iopt_notify_accesses(struct io_pagetable *iopt, uint64_t iova,
 				 uint64_t length)
 {
-	struct iopt_access_hook **hooks;
-	unsigned int n;
+	pthread_mutex_lock(&iopt->notify_lock);
+	for (unsigned int i = 0;; i++) {
+		struct iopt_access_hook *hook = NULL;
 
-	pthread_rwlock_rdlock(&iopt->iova_rwsem);
-	n = iopt->naccesses;
-	hooks = n ? malloc(n * sizeof(*hooks)) : NULL;
-	if (hooks)
-		memcpy(hooks, iopt->accesses, n * sizeof(*hooks));
-	pthread_rwlock_unlock(&iopt->iova_rwsem);
-	if (!hooks)
-		return;
-	for (unsigned int i = 0; i < n; i++)
-		hooks[i]->unmap(hooks[i]->priv, iova, length);
-	free(hooks);
+		pthread_rwlock_rdlock(&iopt->iova_rwsem);
+		if (i < iopt->naccesses)
+			hook = iopt->accesses[i];
+		pthread_rwlock_unlock(&iopt->iova_rwsem);
+		if (!hook)
+			break;
+		hook->unmap(hook->priv, iova, length);
+	}
+	pthread_mutex_unlock(&iopt->notify_lock);
 }
 
 static int iopt_unmap_iova_range(struct io_pagetable *iopt, uint64_t start,
@@ -956,6 +964,7 @@ out_unlock:
 
 void iopt_remove_access(struct io_pagetable *iopt, struct iopt_access_hook *hook)
 {
+	pthread_mutex_lock(&iopt->notify_lock);
 	pthread_rwlock_wrlock(&iopt->iova_rwsem);
 	for (unsigned int i = 0; i < iopt->naccesses; i++) {
 		if (iopt->accesses[i] != hook)
@@ -968,6 +977,13 @@ void iopt_remove_access(struct io_pagetable *iopt, struct iopt_access_hook *hook
 		break;
 	}
 	pthread_rwlock_unlock(&iopt->iova_rwsem);
+	pthread_mutex_unlock(&iopt->notify_lock);
+}
+
+/* O(log n): the area containing `iova`, or NULL.  iova_rwsem held. */
+struct iopt_area *iopt_area_find(struct io_pagetable *iopt, uint64_t iova)
+{
+	return iopt_area_iter_first(iopt, iova, iova);
 }
 
 void iopt_for_each_area(struct io_pagetable *iopt,

@@ -116,6 +116,12 @@ struct io_pagetable {
 	unsigned int naccess_pinners; /* accesses that may pin pages */
 	uint64_t iova_alignment;
 	bool disable_large_pages;
+	/*
+	 * Held while unmap callbacks run and by iopt_remove_access(), so a
+	 * hook is never called after its access detached.  Order: outside
+	 * every other iopt lock; an access's callback may take iova_rwsem.
+	 */
+	pthread_mutex_t notify_lock;
 };
 
 /* One piece of a COPY source: `length` bytes of `pages` from `pages_byte`. */
@@ -141,6 +147,17 @@ int iopt_pages_hold(struct iopt_pages *pages, struct interval_tree_root *tree,
 /* Remove `node` from `tree` and unpin indexes nobody holds any more. */
 void iopt_pages_release(struct iopt_pages *pages, struct interval_tree_root *tree,
 			struct interval_tree_node *node);
+/*
+ * Access pins on one area slice (page indexes of area->pages, inclusive):
+ * reference-counted exact intervals in access_itree; raise/lower
+ * area->num_accesses.  Caller holds iova_rwsem for read.  remove: -ENOENT
+ * when no pin names exactly [first, last].
+ */
+int iopt_area_add_access(struct iopt_area *area, uint64_t first, uint64_t last);
+int iopt_area_remove_access(struct iopt_area *area, uint64_t first, uint64_t last);
+/* True if access pins cover every index of [first, last]; pages->mutex held. */
+bool iopt_pages_access_covers_locked(struct iopt_pages *pages, uint64_t first,
+				     uint64_t last);
 /* Host address of byte `byte` of a held page. */
 void *iopt_pages_host(struct iopt_pages *pages, uint64_t byte);
 /* Bytes from `byte` on whose host addresses are contiguous (at most max). */
@@ -188,6 +205,9 @@ void iopt_table_remove_domain(struct io_pagetable *iopt, struct iommu_domain *do
 /* Access attachment: alignment bookkeeping and unmap notification. */
 int iopt_add_access(struct io_pagetable *iopt, struct iopt_access_hook *hook);
 void iopt_remove_access(struct io_pagetable *iopt, struct iopt_access_hook *hook);
+
+/* The area holding `iova` (live or not), or NULL; caller holds iova_rwsem. */
+struct iopt_area *iopt_area_find(struct io_pagetable *iopt, uint64_t iova);
 
 /* Walk helpers for tests and dumps: called for every area, in IOVA order,
  * under the IOVA read lock. */

@@ -19,6 +19,7 @@ extern const struct iommufd_object_ops iommufd_ioas_ops;
 extern const struct iommufd_object_ops iommufd_device_ops;
 extern const struct iommufd_object_ops iommufd_hwpt_paging_ops;
 extern const struct iommufd_object_ops iommufd_selftest_ops;
+extern const struct iommufd_object_ops iommufd_access_obj_ops;
 
 /* One row per object type; each type's file defines its ops. */
 static const struct iommufd_object_ops *const iommufd_object_ops_table[IOMMUFD_OBJ_MAX] = {
@@ -26,6 +27,7 @@ static const struct iommufd_object_ops *const iommufd_object_ops_table[IOMMUFD_O
 	[IOMMUFD_OBJ_DEVICE] = &iommufd_device_ops,
 	[IOMMUFD_OBJ_HWPT_PAGING] = &iommufd_hwpt_paging_ops,
 	[IOMMUFD_OBJ_SELFTEST] = &iommufd_selftest_ops,
+	[IOMMUFD_OBJ_ACCESS] = &iommufd_access_obj_ops,
 };
 
 const struct iommufd_object_ops *iommufd_object_ops_of(enum iommufd_object_type t)

@@ -98,16 +98,15 @@ static void unpin_holes_locked(struct iopt_pages *pages, uint64_t first,
 			unpin_run(pages, span.start_hole, span.last_hole);
 }
 
-int iopt_pages_hold(struct iopt_pages *pages, struct interval_tree_root *tree,
-		    struct interval_tree_node *node, uint64_t first, uint64_t last)
+/* Pin the holes of [first, last]; all or nothing.  pages->mutex held. */
+static int pin_holes_locked(struct iopt_pages *pages, uint64_t first,
+			    uint64_t last)
 {
 	struct interval_tree_double_span_iter span;
 	uint64_t done_last = 0;
 	bool any_done = false;
 	int rc = 0;
 
-	UIO_ASSERT(first <= last && last < pages->npages);
-	pthread_mutex_lock(&pages->mutex);
 	for (interval_tree_double_span_iter_first(&span, &pages->domains_itree,
 						  &pages->access_itree, first, last);
 	     !interval_tree_double_span_iter_done(&span);
@@ -131,18 +130,126 @@ int iopt_pages_hold(struct iopt_pages *pages, struct interval_tree_root *tree,
 		done_last = span.last_hole;
 		any_done = true;
 	}
-	node->start = first;
-	node->last = last;
-	interval_tree_insert(node, tree);
-	pthread_mutex_unlock(&pages->mutex);
 	return 0;
 
 err_undo:
 	/* Everything pinned so far lies in holes of [first, done_last]. */
 	if (any_done)
 		unpin_holes_locked(pages, first, done_last);
+	return rc;
+}
+
+int iopt_pages_hold(struct iopt_pages *pages, struct interval_tree_root *tree,
+		    struct interval_tree_node *node, uint64_t first, uint64_t last)
+{
+	int rc;
+
+	UIO_ASSERT(first <= last && last < pages->npages);
+	pthread_mutex_lock(&pages->mutex);
+	rc = pin_holes_locked(pages, first, last);
+	if (!rc) {
+		node->start = first;
+		node->last = last;
+		interval_tree_insert(node, tree);
+	}
 	pthread_mutex_unlock(&pages->mutex);
 	return rc;
+}
+
+/*
+ * Access pins.  access_itree holds one struct iopt_pages_access per distinct
+ * [first, last]; `users` counts how many pins named exactly that interval,
+ * so two accesses (or one access twice) pinning the same slice share a node
+ * and the pages under it are pinned once.  Callers hold the IOAS's
+ * iova_rwsem (read) so the area cannot go away; area->num_accesses is
+ * changed under pages->mutex, and UNMAP reads it with iova_rwsem held for
+ * write, which excludes every pinner.
+ */
+struct iopt_pages_access {
+	struct interval_tree_node node;
+	unsigned int users;
+};
+
+static struct iopt_pages_access *find_exact_locked(struct iopt_pages *pages,
+						   uint64_t first, uint64_t last)
+{
+	struct interval_tree_node *node;
+
+	for (node = interval_tree_iter_first(&pages->access_itree, first, last);
+	     node; node = interval_tree_iter_next(node, first, last))
+		if (node->start == first && node->last == last)
+			return container_of(node, struct iopt_pages_access, node);
+	return NULL;
+}
+
+int iopt_area_add_access(struct iopt_area *area, uint64_t first, uint64_t last)
+{
+	struct iopt_pages *pages = area->pages;
+	struct iopt_pages_access *acc;
+	int rc = 0;
+
+	UIO_ASSERT(first <= last && last < pages->npages);
+	pthread_mutex_lock(&pages->mutex);
+	acc = find_exact_locked(pages, first, last);
+	if (acc) {
+		acc->users++;
+		goto out_count;
+	}
+	acc = fi_calloc("pages.access", 1, sizeof(*acc));
+	if (!acc) {
+		rc = -ENOMEM;
+		goto out_unlock;
+	}
+	rc = pin_holes_locked(pages, first, last);
+	if (rc) {
+		free(acc);
+		goto out_unlock;
+	}
+	acc->users = 1;
+	acc->node.start = first;
+	acc->node.last = last;
+	interval_tree_insert(&acc->node, &pages->access_itree);
+out_count:
+	area->num_accesses++;
+out_unlock:
+	pthread_mutex_unlock(&pages->mutex);
+	return rc;
+}
+
+int iopt_area_remove_access(struct iopt_area *area, uint64_t first, uint64_t last)
+{
+	struct iopt_pages *pages = area->pages;
+	struct iopt_pages_access *acc;
+	int rc = 0;
+
+	pthread_mutex_lock(&pages->mutex);
+	acc = find_exact_locked(pages, first, last);
+	if (!acc || !area->num_accesses) {
+		rc = -ENOENT;
+		goto out_unlock;
+	}
+	area->num_accesses--;
+	if (--acc->users)
+		goto out_unlock;
+	interval_tree_remove(&acc->node, &pages->access_itree);
+	unpin_holes_locked(pages, first, last);
+	free(acc);
+out_unlock:
+	pthread_mutex_unlock(&pages->mutex);
+	return rc;
+}
+
+bool iopt_pages_access_covers_locked(struct iopt_pages *pages, uint64_t first,
+				     uint64_t last)
+{
+	struct interval_tree_span_iter span;
+
+	for (interval_tree_span_iter_first(&span, &pages->access_itree, first, last);
+	     !interval_tree_span_iter_done(&span);
+	     interval_tree_span_iter_next(&span))
+		if (span.is_hole)
+			return false;
+	return true;
 }
 
 void iopt_pages_release(struct iopt_pages *pages, struct interval_tree_root *tree,
