@@ -25,10 +25,12 @@
  *  3 copy vs map        IOAS_COPY of that mapping into a second IOAS with a
  *                       domain versus IOAS_MAP of the same memory into it,
  *                       with the pins each one took (umem_pinned_total).
- *  4 DMA                ACCESS_RW (the test op: copy through a temporary
- *                       buffer, as the kernel's mock does) read/write of
- *                       64 B .. 1 MiB against memcpy; random 4 KiB reads over
- *                       10k and 1M areas against memcpy of the same page.
+ *  4 DMA                uiommufd_dma_read()/_write() (the device-emulator
+ *                       API) of 64 B .. 1 MiB against memcpy of the same
+ *                       size; the ACCESS_RW test op (through the ioctl ABI,
+ *                       with the mock's temporary buffer) at 64 B and 1 MiB;
+ *                       random 4 KiB dma_read()s over 10k and 1M areas
+ *                       against memcpy of a random 4 KiB page.
  *  5 call overhead      IOAS_IOVA_RANGES through uiommufd_ioctl(), through the
  *                       LD_PRELOAD shim (a child run under uiommufd-run), and
  *                       ioctl(FIONREAD) on a pipe (a real system call).
@@ -662,32 +664,27 @@ static void pairs_tree(struct tfill *t, const struct fill *f,
 	pt->unmap = (double)su / PAIRS_PER_REP - timer_ns;
 }
 
-/* Scenario 4b inside scenario 1: random 4 KiB ACCESS_RW reads. */
-static void dma_random(struct fill *f, struct scenario *s4, bool *access_ok)
+/* Scenario 4b inside scenario 1: random 4 KiB uiommufd_dma_read()s, each
+ * of a whole random area, against memcpy of a random page of the buffer. */
+static void dma_random(struct fill *f, struct scenario *s4)
 {
 	double uv[MAX_REPS], bv[MAX_REPS];
 	static uint8_t dst[SZ_4K];
+	struct uiommufd_access *acc;
 	struct bcase *c;
-	const int per_rep = 20000;
-	int afd, r, i;
+	const int per_rep = opt.quick ? 2000 : 50000;
+	int r, i;
 
-	c = case_add(s4, "ns/read", "random 4K read, %" PRIu64 " areas", f->n);
-	if (!*access_ok) {
-		case_unavail(c, "CREATE_ACCESS: EOPNOTSUPP");
-		return;
-	}
-	afd = create_access(f->ctx, f->ioas);
-	if (afd < 0) {
-		*access_ok = false;
-		case_unavail(c, "CREATE_ACCESS: EOPNOTSUPP");
-		return;
-	}
+	c = case_add(s4, "ns/read", "dma_read 4K random, %" PRIu64 " areas",
+		     f->n);
+	check(uiommufd_access_open(f->ctx, f->ioas, NULL, NULL, &acc),
+	      "access_open");
 	for (r = 0; r < opt.reps; r++) {
 		uint64_t t0 = now_ns();
 
 		for (i = 0; i < per_rep; i++)
-			check(access_rw(f->ctx, afd, area_iova(f, rnd() % f->n),
-					dst, SZ_4K, false), "ACCESS_RW read");
+			check(uiommufd_dma_read(acc, area_iova(f, rnd() % f->n),
+						dst, SZ_4K), "dma_read");
 		uv[r] = (double)(now_ns() - t0) / per_rep;
 		t0 = now_ns();
 		for (i = 0; i < per_rep; i++) {
@@ -698,8 +695,9 @@ static void dma_random(struct fill *f, struct scenario *s4, bool *access_ok)
 	}
 	c->u = stat_of(uv, opt.reps);
 	c->b = stat_of(bv, opt.reps);
-	case_extra(c, "\"areas\":%" PRIu64, f->n);
-	uiommufd_fd_close(afd);
+	case_extra(c, "\"areas\":%" PRIu64 ",\"lookup_ns\":%.1f", f->n,
+		   c->u.med - c->b.med);
+	uiommufd_access_close(acc);
 }
 
 struct scaling_row {
@@ -714,7 +712,6 @@ static void scenario_scaling(struct scenario *s6, struct scenario *s4)
 {
 	struct scenario *s = scen_new(1, "map_unmap_scaling",
 		"glibc tsearch+tdelete of one key in a red-black tree of the same N keys");
-	bool access_ok = true;
 	int dom, si, r;
 
 	for (dom = 0; dom < 2; dom++) {
@@ -807,7 +804,7 @@ static void scenario_scaling(struct scenario *s6, struct scenario *s4)
 				   stat_of(ub, opt.reps).med);
 			case_extra(c, "\"fill_ns_per_map\":%.1f", fill_ns);
 			if (!dom && (si == 1 || si == opt.nsizes - 1))
-				dma_random(&f, s4, &access_ok);
+				dma_random(&f, s4);
 		}
 		/* ratio largest / smallest N */
 		if (opt.nsizes > 1) {
@@ -978,65 +975,115 @@ static void scenario_large(struct scenario *s6)
 
 /* ============================================ scenario 4: DMA throughput */
 
+/* One transfer of `sz` bytes at `iova` through the API or the test op. */
+enum dma_path { DMA_API, DMA_API_DOMAIN, DMA_TEST_OP };
+
+static void dma_one(enum dma_path path, struct uiommufd_ctx *ctx,
+		    struct uiommufd_access *acc, int afd, uint64_t iova,
+		    uint8_t *buf, uint64_t sz, bool write)
+{
+	if (path == DMA_TEST_OP)
+		check(access_rw(ctx, afd, iova, buf, sz, write), "ACCESS_RW");
+	else if (write)
+		check(uiommufd_dma_write(acc, iova, buf, sz), "dma_write");
+	else
+		check(uiommufd_dma_read(acc, iova, buf, sz), "dma_read");
+}
+
 static void scenario_dma(struct scenario *s)
 {
 	static const uint64_t sizes[] = { 64, SZ_4K, 64 * 1024, SZ_1M };
 	const uint64_t iova = SZ_1G;
+	struct uiommufd_access *acc, *dacc = NULL;
 	struct uiommufd_ctx *ctx;
 	uint8_t *mem, *dst;
-	uint32_t ioas;
+	uint32_t ioas, dioas;
 	unsigned int si;
-	int afd, w, r;
+	int afd, w, r, path;
 
 	check(uiommufd_open(&ctx), "open");
 	ioas = ioas_alloc(ctx);
 	mem = alloc_buffer(2 * SZ_1M, true);
 	dst = alloc_buffer(2 * SZ_1M, true);
 	check(map_fixed(ctx, ioas, mem, 2 * SZ_1M, iova), "DMA MAP");
+	check(uiommufd_access_open(ctx, ioas, NULL, NULL, &acc), "access_open");
 	afd = create_access(ctx, ioas);
-	for (si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
-		uint64_t sz = sizes[si];
-		uint64_t iters = (opt.quick ? 4 * SZ_1M : 256 * SZ_1M) / sz;
+	/* The same memory in a second IOAS with a mock domain: transfers
+	 * there find the pages already pinned (no temporary pin). */
+	dioas = ioas_alloc(ctx);
+	if (!mock_domain(ctx, dioas)) {
+		check(map_fixed(ctx, dioas, mem, 2 * SZ_1M, iova), "DMA MAP dom");
+		check(uiommufd_access_open(ctx, dioas, NULL, NULL, &dacc),
+		      "access_open dom");
+	}
+	for (path = DMA_API; path <= DMA_TEST_OP; path++) {
+		for (si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
+			uint64_t sz = sizes[si];
+			uint64_t iters = (opt.quick ? 4 * SZ_1M : 256 * SZ_1M) / sz;
 
-		if (iters > 200000)
-			iters = 200000;
-		for (w = 0; w < 2; w++) {
-			double uv[MAX_REPS], bv[MAX_REPS];
-			struct bcase *c = case_add(s, "ns/op", "%s %" PRIu64 " B",
-						   w ? "write" : "read", sz);
-			uint64_t i;
-
-			if (afd < 0) {
-				case_unavail(c, "CREATE_ACCESS: EOPNOTSUPP");
+			if (iters > (opt.quick ? 5000u : 200000u))
+				iters = opt.quick ? 5000 : 200000;
+			/* the other paths: the two ends of the size range */
+			if (path != DMA_API && sz != 64 && sz != SZ_1M)
 				continue;
-			}
-			for (r = 0; r < opt.reps; r++) {
-				uint64_t t0 = now_ns();
+			for (w = 0; w < 2; w++) {
+				double uv[MAX_REPS], bv[MAX_REPS];
+				struct bcase *c;
+				uint64_t i;
 
-				for (i = 0; i < iters; i++)
-					check(access_rw(ctx, afd, iova + 64, dst,
-							sz, w), "ACCESS_RW");
-				uv[r] = (double)(now_ns() - t0) / (double)iters;
-				t0 = now_ns();
-				for (i = 0; i < iters; i++) {
-					if (w)
-						memcpy(mem + 64, dst, sz);
-					else
-						memcpy(dst, mem + 64, sz);
-					clobber(dst);
-					clobber(mem);
+				c = case_add(s, "ns/op", "%s %" PRIu64 " B",
+					     path == DMA_API ?
+					     (w ? "dma_write" : "dma_read") :
+					     path == DMA_API_DOMAIN ?
+					     (w ? "dma_write (domain)" :
+						  "dma_read (domain)") :
+					     (w ? "ACCESS_RW write" :
+						  "ACCESS_RW read"), sz);
+				if (path == DMA_TEST_OP && afd < 0) {
+					case_unavail(c, "CREATE_ACCESS: EOPNOTSUPP");
+					continue;
 				}
-				bv[r] = (double)(now_ns() - t0) / (double)iters;
+				if (path == DMA_API_DOMAIN && !dacc) {
+					case_unavail(c, "MOCK_DOMAIN: EOPNOTSUPP");
+					continue;
+				}
+				for (r = 0; r < opt.reps; r++) {
+					uint64_t t0 = now_ns();
+
+					for (i = 0; i < iters; i++)
+						dma_one(path, ctx,
+							path == DMA_API_DOMAIN ?
+							dacc : acc, afd,
+							iova + 64, dst, sz, w);
+					uv[r] = (double)(now_ns() - t0) /
+						(double)iters;
+					t0 = now_ns();
+					for (i = 0; i < iters; i++) {
+						if (w)
+							memcpy(mem + 64, dst, sz);
+						else
+							memcpy(dst, mem + 64, sz);
+						clobber(dst);
+						clobber(mem);
+					}
+					bv[r] = (double)(now_ns() - t0) /
+						(double)iters;
+				}
+				c->u = stat_of(uv, opt.reps);
+				c->b = stat_of(bv, opt.reps);
+				case_extra(c, "\"bytes\":%" PRIu64
+					   ",\"uiommufd_GBps\":%.3f,"
+					   "\"memcpy_GBps\":%.3f", sz,
+					   (double)sz / c->u.med,
+					   (double)sz / c->b.med);
 			}
-			c->u = stat_of(uv, opt.reps);
-			c->b = stat_of(bv, opt.reps);
-			case_extra(c, "\"bytes\":%" PRIu64 ",\"uiommufd_GBps\":%.3f,"
-				   "\"memcpy_GBps\":%.3f", sz,
-				   (double)sz / c->u.med, (double)sz / c->b.med);
 		}
 	}
 	if (afd >= 0)
 		uiommufd_fd_close(afd);
+	uiommufd_access_close(acc);
+	if (dacc)
+		uiommufd_access_close(dacc);
 	uiommufd_close(ctx);
 	munmap(mem, 2 * SZ_1M);
 	munmap(dst, 2 * SZ_1M);
