@@ -10,8 +10,9 @@
  *   - reads of the churning region answer 0, -ENOENT (not mapped now) or
  *     -EINVAL (being unmapped), never anything else, and when they succeed
  *     the bytes are the churn buffer's pattern;
- *   - unmaps answer 0 or -ENOENT... never -EDEADLOCK, since the callback
- *     always unpins;
+ *   - every map and unmap of the churning region succeeds: never
+ *     -EDEADLOCK, because the pinner records its pin under the lock the
+ *     unmap callback takes, so the callback always finds and drops it;
  * and at the end every pin is gone (MD_CHECK_REFS 0).  Run it under TSan
  * as well: the common path must be free of data races.
  */
@@ -125,8 +126,12 @@ static void *mapper_fn(void *arg)
 				IOMMU_IOAS_MAP_READABLE);
 
 		CHECK(rc == 0);
+		if (rc)
+			fprintf(stderr, "map: %ld\n", rc);
 		rc = t_unmap(s->ctx, s->ioas, CHURN_IOVA, s->churn_len, NULL);
 		CHECK(rc == 0);
+		if (rc)
+			fprintf(stderr, "unmap: %ld\n", rc);
 		atomic_fetch_add(&s->map_cycles, 1);
 	}
 	return NULL;
@@ -139,13 +144,19 @@ static void *pinner_fn(void *arg)
 	while (!atomic_load(&s->stop)) {
 		struct uiommufd_sg sg[2];
 		size_t n;
-		int rc = uiommufd_dma_pin(s->a, CHURN_IOVA, PAGE, 0, sg, 2, &n);
+		int rc;
 
-		CHECK(rc == 0 || rc == -ENOENT || rc == -EINVAL);
-		if (rc)
-			continue;
-		atomic_fetch_add(&s->pins_ok, 1);
+		/* Pin and record under the lock the callback takes, so the
+		 * callback never misses a pin that exists (a device must not
+		 * hold a pin its unmap callback cannot find). */
 		pthread_mutex_lock(&s->pin_lock);
+		rc = uiommufd_dma_pin(s->a, CHURN_IOVA, PAGE, 0, sg, 2, &n);
+		CHECK(rc == 0 || rc == -ENOENT || rc == -EINVAL);
+		if (rc) {
+			pthread_mutex_unlock(&s->pin_lock);
+			continue;
+		}
+		atomic_fetch_add(&s->pins_ok, 1);
 		/* the pinned page holds the churn pattern */
 		CHECK(n == 1 && memcmp(sg[0].addr, s->churn, PAGE) == 0);
 		s->pinned = true;
