@@ -172,7 +172,7 @@ int abi_test_dirty(struct abi_ucmd *ucmd, struct iommu_test_cmd *cmd)
 	rc = get_mock_hwpt(ucmd, cmd->id, &hwpt);
 	if (rc)
 		return rc;
-	if (!hwpt->domain->dirty_ops || !hwpt->domain->dirty_tracking) {
+	if (!hwpt->domain->dirty_ops || !emu_domain_dirty_tracking(hwpt->domain)) {
 		rc = -EINVAL;
 		goto out_put;
 	}

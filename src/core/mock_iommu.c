@@ -212,6 +212,16 @@ int emu_domain_set_dirty_tracking(struct emu_domain *dom, bool enable)
 	return 0;
 }
 
+bool emu_domain_dirty_tracking(struct emu_domain *dom)
+{
+	bool on;
+
+	pthread_mutex_lock(&dom->lock);
+	on = dom->dirty_tracking;
+	pthread_mutex_unlock(&dom->lock);
+	return on;
+}
+
 bool emu_domain_set_dirty(struct emu_domain *dom, uint64_t iova)
 {
 	bool ret;

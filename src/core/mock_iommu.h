@@ -127,6 +127,8 @@ int emu_domain_iova_to_phys(struct emu_domain *dom, uint64_t iova,
 
 /* Dirty tracking (semantics.md §15, selftest-mock.md §5.4). */
 int emu_domain_set_dirty_tracking(struct emu_domain *dom, bool enable);
+/* Tracking state, read under the domain lock. */
+bool emu_domain_dirty_tracking(struct emu_domain *dom);
 /* Mark the leaf translating iova dirty; false if nothing is mapped there. */
 bool emu_domain_set_dirty(struct emu_domain *dom, uint64_t iova);
 int emu_domain_read_and_clear_dirty(struct emu_domain *dom, uint64_t iova,
