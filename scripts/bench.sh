@@ -29,7 +29,7 @@ sed -n '/^#  *case/,$p' "$out/uiommufd-bench.log" > "$out/table.txt"
 append_json() { # name command...: run, keep its log, append its JSON lines
 	name=$1; shift
 	echo "== $name"
-	if timeout 90 "$@" > "$out/$name.log" 2>&1; then
+	if timeout 200 "$@" > "$out/$name.log" 2>&1; then
 		cat "$out/$name.log"
 		grep '^{' "$out/$name.log" | sed "s/^{/{\"program\":\"$name\",/" >> "$out/results.json" || true
 	else
