@@ -21,16 +21,78 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/io_pgtable.h"
 #include "core/ioas.h"
+#include "core/mock_iommu.h"
 #include "umem/umem.h"
 #include "util/overflow.h"
 
-static iommufd_dump_domain_fn dump_domain_fn;
+static void dump_emu_domain(struct dump_buf *b, struct io_pagetable *iopt,
+			    struct iommu_domain *domain);
+
+static iommufd_dump_domain_fn dump_domain_fn = dump_emu_domain;
 static iommufd_dump_object_fn dump_object_fns[IOMMUFD_OBJ_MAX];
 
 void iommufd_dump_set_domain_fn(iommufd_dump_domain_fn fn)
 {
-	dump_domain_fn = fn;
+	dump_domain_fn = fn ? fn : dump_emu_domain;
+}
+
+/* Areas longer than this many granules print only their first and last
+ * translation, to keep dumps of big mappings cheap. */
+#define DUMP_MAX_STEPS 4096
+
+static void dump_emu_domain(struct dump_buf *b, struct io_pagetable *iopt,
+			    struct iommu_domain *domain)
+{
+	struct emu_domain *dom = to_emu_domain(domain);
+	uint64_t g = emu_domain_granule(dom);
+	struct io_pgtable_stats st;
+
+	pthread_mutex_lock(&dom->lock);
+	io_pgtable_get_stats(dom->pt, &st);
+	pthread_mutex_unlock(&dom->lock);
+	dump_printf(b, "    granule=0x%llx leaf_entries=%llu dirty_tracking=%d\n",
+		    (unsigned long long)g, (unsigned long long)st.nr_leaf_entries,
+		    emu_domain_dirty_tracking(dom));
+	if (!g)
+		return;
+	for (struct interval_tree_node *node = interval_tree_first(&iopt->area_itree);
+	     node; node = interval_tree_next(node)) {
+		uint64_t first = node->start & ~(g - 1), steps;
+		uint64_t run_iova = 0, run_pa = 0, run_len = 0;
+		bool have_run = false, run_mapped = false;
+
+		steps = ((node->last & ~(g - 1)) - first) / g + 1;
+		dump_printf(b, "    [0x%llx,0x%llx]:", (unsigned long long)node->start,
+			    (unsigned long long)node->last);
+		for (uint64_t i = 0; i < steps; i++) {
+			uint64_t iova = first + i * g, pa = 0;
+			bool mapped;
+
+			if (steps > DUMP_MAX_STEPS && i == 1)
+				i = steps - 1, iova = first + i * g;
+			mapped = emu_domain_iova_to_phys(dom, iova, &pa) == 0;
+			if (have_run && mapped == run_mapped && iova == run_iova + run_len &&
+			    (!mapped || pa == run_pa + run_len)) {
+				run_len += g;
+				continue;
+			}
+			if (have_run)
+				dump_printf(b, " %llx+%llx%s", (unsigned long long)run_pa,
+					    (unsigned long long)run_len,
+					    run_mapped ? "" : "(unmapped)");
+			have_run = true;
+			run_mapped = mapped;
+			run_iova = iova;
+			run_pa = mapped ? pa : 0;
+			run_len = g;
+		}
+		if (have_run)
+			dump_printf(b, " %llx+%llx%s", (unsigned long long)run_pa,
+				    (unsigned long long)run_len, run_mapped ? "" : "(unmapped)");
+		dump_printf(b, "\n");
+	}
 }
 
 void iommufd_dump_set_object_fn(enum iommufd_object_type type,
@@ -203,8 +265,7 @@ static void dump_ioas(struct dump_buf *b, struct iommufd_ioas *ioas,
 			    (unsigned long long)domain->pgsize_bitmap,
 			    (unsigned long long)domain->aperture_start,
 			    (unsigned long long)domain->aperture_end);
-		if (dump_domain_fn)
-			dump_domain_fn(b, domain);
+		dump_domain_fn(b, iopt, domain);
 	}
 	/* Pages named by this IOAS for the first time; still held by areas. */
 	for (size_t i = 0; i < nnew; i++) {

@@ -45,12 +45,18 @@ void dump_printf(struct dump_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /*
- * Hooks the later layers register: print a domain's translations (in IOVA
- * order, canonically), or the type-specific state of an object (anything
- * but IOAS).  Each may be NULL.  Registration is not thread-safe with
+ * Hooks the later layers may register: print a domain's translations (in
+ * IOVA order, canonically; called with the IOAS's iova_rwsem held for read),
+ * or the type-specific state of an object (anything but IOAS).  Without a
+ * domain hook the dump prints emulated domains (mock_iommu.h) itself: for
+ * every area, the runs of its IOVAs whose translations are contiguous, and
+ * the domain's count of leaf entries (which catches stray translations
+ * outside every area).  Each may be NULL.  Registration is not thread-safe with
  * respect to concurrent dumps; do it once at start-up.
  */
+struct io_pagetable;
 typedef void (*iommufd_dump_domain_fn)(struct dump_buf *b,
+				       struct io_pagetable *iopt,
 				       struct iommu_domain *domain);
 typedef void (*iommufd_dump_object_fn)(struct dump_buf *b,
 				       struct iommufd_object *obj);

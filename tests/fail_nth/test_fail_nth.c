@@ -156,14 +156,15 @@ static void setup_ioas(struct fx *f)
 
 static void setup_ioas_mapped(struct fx *f)
 {
-	uint64_t iova = 0x100000;
+	/* everything inside the DEFAULT mock aperture [0x1000000, 0x7fffffff] */
+	uint64_t iova = 0x1100000;
 
 	setup_ioas(f);
-	assert_int_equal(add_reserved(f, f->ioas, 0x800000, 0x1000), 0);
+	assert_int_equal(add_reserved(f, f->ioas, 0x1800000, 0x1000), 0);
 	assert_int_equal(do_map(f, f->ioas, 0, 4 * pgsz, &iova, true), 0);
-	iova = 0x200000;
+	iova = 0x1200000;
 	assert_int_equal(do_map(f, f->ioas, 4 * pgsz, 4 * pgsz, &iova, true), 0);
-	f->iova = 0x100000;
+	f->iova = 0x1100000;
 }
 
 static void setup_two_ioas(struct fx *f)
@@ -174,7 +175,7 @@ static void setup_two_ioas(struct fx *f)
 
 static void setup_allowed(struct fx *f)
 {
-	struct iommu_iova_range r[2] = { { 0x10000, 0x1fffff }, { 0x400000, 0x4fffff } };
+	struct iommu_iova_range r[2] = { { 0x1010000, 0x11fffff }, { 0x1400000, 0x14fffff } };
 	struct iommu_ioas_allow_iovas c = {
 		.size = sizeof(c), .num_iovas = 2, .allowed_iovas = (uintptr_t)r,
 	};
@@ -230,7 +231,7 @@ static long step_map_auto(struct fx *f)
 
 static long step_map_fixed(struct fx *f)
 {
-	uint64_t iova = 0x300000;
+	uint64_t iova = 0x1300000;
 
 	return do_map(f, f->ioas, pgsz, 6 * pgsz, &iova, true);
 }
@@ -243,7 +244,7 @@ static long step_copy(struct fx *f, uint32_t dst, bool fixed)
 		.dst_ioas_id = dst,
 		.src_ioas_id = f->ioas,
 		.length = 2 * pgsz,
-		.dst_iova = 0x600000,
+		.dst_iova = 0x1600000,
 		.src_iova = f->iova + pgsz,
 	};
 
@@ -257,7 +258,7 @@ static long step_copy_same(struct fx *f) { return step_copy(f, f->ioas, true); }
 static long step_unmap_one(struct fx *f)
 {
 	struct iommu_ioas_unmap c = {
-		.size = sizeof(c), .ioas_id = f->ioas, .iova = 0x100000,
+		.size = sizeof(c), .ioas_id = f->ioas, .iova = 0x1100000,
 		.length = 4 * pgsz,
 	};
 
@@ -276,7 +277,7 @@ static long step_unmap_all(struct fx *f)
 static long step_allow(struct fx *f)
 {
 	struct iommu_iova_range r[3] = {
-		{ 0x100000, 0x2fffff }, { 0x900000, 0x9fffff }, { 0xa00000, 0xafffff },
+		{ 0x1100000, 0x12fffff }, { 0x1900000, 0x19fffff }, { 0x1a00000, 0x1afffff },
 	};
 	struct iommu_ioas_allow_iovas c = {
 		.size = sizeof(c), .ioas_id = f->ioas, .num_iovas = 3,
@@ -295,7 +296,7 @@ static long step_allow_many(struct fx *f)
 	};
 
 	for (unsigned int i = 0; i < 40; i++) {
-		r[i].start = 0x1000000 + (uint64_t)i * 0x100000;
+		r[i].start = 0x2000000 + (uint64_t)i * 0x100000;
 		r[i].last = r[i].start + 0xfffff;
 	}
 	return ioctl_(f, IOMMU_IOAS_ALLOW_IOVAS, &c);
@@ -375,7 +376,8 @@ static long step_access_pages(struct fx *f)
 
 	c.access_pages.iova = f->iova + pgsz;
 	c.access_pages.length = 2 * pgsz;
-	c.access_pages.uptr = (uintptr_t)(buf + 12 * pgsz);
+	/* the memory that backs the IOVA range, as the op requires */
+	c.access_pages.uptr = (uintptr_t)(buf + pgsz);
 	return test_cmd(f, &c);
 }
 
@@ -601,6 +603,51 @@ static void test_close_live(void **state)
 	run_sweep(&sc);
 }
 
+static char *dump_of(struct fx *f)
+{
+	char *d = iommufd_ctx_dump((struct iommufd_ctx *)f->ctx);
+
+	assert_non_null(d);
+	return d;
+}
+
+/* The dump is the sweep's only witness: it must see every visible change,
+ * and be equal for equal states. */
+static void test_dump_sensitivity(void **state)
+{
+	struct fx f = { .access_fd = -1 }, g = { .access_fd = -1 };
+	char *d0, *d1, *d2, *e1;
+	uint64_t iova = 0x1300000;
+
+	(void)state;
+	assert_int_equal(uiommufd_open(&f.ctx), 0);
+	assert_int_equal(uiommufd_open(&g.ctx), 0);
+	setup_ioas_mapped(&f);
+	setup_ioas_mapped(&g);
+	d0 = dump_of(&f);
+	e1 = dump_of(&g);
+	assert_string_equal(d0, e1);	/* same state, two contexts */
+	assert_non_null(strstr(d0, "area [0x1100000,"));
+	assert_non_null(strstr(d0, "reserved: [0x1800000,0x1800fff]"));
+	assert_int_equal(do_map(&f, f.ioas, 0, pgsz, &iova, true), 0);
+	d1 = dump_of(&f);
+	assert_true(strcmp(d0, d1) != 0);
+	free(e1);
+	if (have_mock) {
+		assert_int_equal(mock_domain(&f, f.ioas), 0);
+		d2 = dump_of(&f);
+		assert_non_null(strstr(d2, "domain 0:"));
+		assert_non_null(strstr(d2, "leaf_entries="));
+		assert_null(strstr(d2, "(unmapped)"));
+		assert_true(strcmp(d1, d2) != 0);
+		free(d2);
+	}
+	free(d0);
+	free(d1);
+	fx_teardown(&f);
+	fx_teardown(&g);
+}
+
 static void test_report(void **state)
 {
 	(void)state;
@@ -619,6 +666,7 @@ int main(void)
 		cmocka_unit_test(test_mock),
 		cmocka_unit_test(test_access),
 		cmocka_unit_test(test_close_live),
+		cmocka_unit_test(test_dump_sensitivity),
 		cmocka_unit_test(test_report),
 	};
 	int rc;
