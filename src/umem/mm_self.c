@@ -92,9 +92,12 @@ static int read_proc_file(const char *path, char **out)
 	char *buf, *nb;
 	int fd, ret = 0;
 
+	/* An injected failure stands for running out of descriptors/memory. */
+	if (should_fail("umem.proc_open"))
+		return -ENOMEM;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return errno == ENOMEM ? -ENOMEM : -EFAULT;
+		return errno == ENOMEM || errno == EMFILE || errno == ENFILE ? -ENOMEM : -EFAULT;
 	buf = fi_malloc("umem.maps_buf", cap);
 	if (!buf) {
 		close(fd);
