@@ -13,8 +13,11 @@
  *   1. the area is stored (its IOAS has a domain): every page of it is
  *      pinned for as long as we hold iova_rwsem, copy through the host
  *      addresses;
- *   2. access pins cover the slice's pages: copy under pages->mutex, which
- *      keeps them from being unpinned meanwhile;
+ *   2. access pins cover the slice's pages: the coverage check (under
+ *      pages->mutex) counts us in pages->access_readers, and removing an
+ *      access pin waits for that count to drain before unpinning, so the
+ *      copy runs without the mutex and copies of several threads through
+ *      one mapping proceed in parallel;
  *   3. otherwise (or with SLOW_PATH) pin the slice for the copy only,
  *      through the same exact-interval machinery as a real pin, and release
  *      it right after.
@@ -444,14 +447,12 @@ static int access_rw_slice(struct access_slice *s, char *buf,
 			access_copy_slice(s, buf, write);
 			return 0;
 		}
-		pthread_mutex_lock(&pages->mutex);
-		if (iopt_pages_access_covers_locked(pages, s->first_index,
-						    s->last_index)) {
+		if (iopt_pages_access_read_begin(pages, s->first_index,
+						 s->last_index)) {
 			access_copy_slice(s, buf, write);
-			pthread_mutex_unlock(&pages->mutex);
+			iopt_pages_access_read_end(pages);
 			return 0;
 		}
-		pthread_mutex_unlock(&pages->mutex);
 	}
 	rc = iopt_area_add_access(s->area, s->first_index, s->last_index);
 	if (rc)

@@ -22,7 +22,8 @@
  *   rw and unpin hold it for read for their whole run, then take the IOAS's
  *   iova_rwsem for read: the common case takes no lock that another access
  *   or IOAS shares except that one read lock (and, for pages held only by
- *   access pins, the pages object's mutex).  Attach/replace/detach hold it
+ *   access pins, the pages object's mutex around the coverage check, not
+ *   around the copy).  Attach/replace/detach hold it
  *   for write, but never while calling the unmap callback or
  *   iopt_remove_access() (the callback unpins, which needs it for read).
  *   `ioas` is where new pins and rw go (NULL: not attached); `ioas_unpin`

@@ -77,6 +77,17 @@ struct iopt_pages {
 	struct interval_tree_root domains_itree;
 	/* page-index intervals pinned by accesses (struct iopt_pages_access) */
 	struct interval_tree_root access_itree;
+	/*
+	 * Copies in flight through pages that access pins cover, started
+	 * under `mutex` after checking the coverage and finished without it.
+	 * Removing an access pin waits for this to drop to 0 before it
+	 * unpins anything, so such a copy never touches an unpinned page.
+	 */
+	atomic_int access_readers;
+	/* removals waiting for access_readers to drain; while non-zero no new
+	 * reader is counted in (they take the pinning path), so a stream of
+	 * readers cannot starve an unpin.  Guarded by `mutex`. */
+	int access_draining;
 };
 
 struct iopt_area {
@@ -155,9 +166,15 @@ void iopt_pages_release(struct iopt_pages *pages, struct interval_tree_root *tre
  */
 int iopt_area_add_access(struct iopt_area *area, uint64_t first, uint64_t last);
 int iopt_area_remove_access(struct iopt_area *area, uint64_t first, uint64_t last);
-/* True if access pins cover every index of [first, last]; pages->mutex held. */
-bool iopt_pages_access_covers_locked(struct iopt_pages *pages, uint64_t first,
-				     uint64_t last);
+/*
+ * If access pins cover every index of [first, last], count a reader in
+ * pages->access_readers and return true: the pages stay pinned until
+ * iopt_pages_access_read_end().  Takes and drops pages->mutex.  False
+ * also while an unpin waits for readers to drain (pin for the copy then).
+ */
+bool iopt_pages_access_read_begin(struct iopt_pages *pages, uint64_t first,
+				  uint64_t last);
+void iopt_pages_access_read_end(struct iopt_pages *pages);
 /* Host address of byte `byte` of a held page. */
 void *iopt_pages_host(struct iopt_pages *pages, uint64_t byte);
 /* Bytes from `byte` on whose host addresses are contiguous (at most max). */

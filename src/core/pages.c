@@ -21,6 +21,7 @@
  * io_pagetable locks and takes no other lock except what umem takes inside.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 
 #include "core/io_pagetable.h"
@@ -224,6 +225,24 @@ int iopt_area_remove_access(struct iopt_area *area, uint64_t first, uint64_t las
 
 	pthread_mutex_lock(&pages->mutex);
 	acc = find_exact_locked(pages, first, last);
+	if (acc && acc->users == 1 && atomic_load(&pages->access_readers)) {
+		/*
+		 * The last user goes: its pages may be unpinned.  A copy that
+		 * saw them covered may still be running without the mutex;
+		 * keep new ones out and let those finish (one memcpy each)
+		 * while the interval is still in the tree, so nothing pinned
+		 * meanwhile can take a page for a hole.  Then look again: the
+		 * tree may have changed while the mutex was dropped.
+		 */
+		pages->access_draining++;
+		while (atomic_load(&pages->access_readers)) {
+			pthread_mutex_unlock(&pages->mutex);
+			sched_yield();
+			pthread_mutex_lock(&pages->mutex);
+		}
+		pages->access_draining--;
+		acc = find_exact_locked(pages, first, last);
+	}
 	if (!acc || !area->num_accesses) {
 		rc = -ENOENT;
 		goto out_unlock;
@@ -239,17 +258,32 @@ out_unlock:
 	return rc;
 }
 
-bool iopt_pages_access_covers_locked(struct iopt_pages *pages, uint64_t first,
-				     uint64_t last)
+bool iopt_pages_access_read_begin(struct iopt_pages *pages, uint64_t first,
+				  uint64_t last)
 {
 	struct interval_tree_span_iter span;
+	bool covered = true;
 
+	pthread_mutex_lock(&pages->mutex);
+	if (pages->access_draining)
+		covered = false; /* an unpin is waiting: take the pinning path */
 	for (interval_tree_span_iter_first(&span, &pages->access_itree, first, last);
-	     !interval_tree_span_iter_done(&span);
-	     interval_tree_span_iter_next(&span))
-		if (span.is_hole)
-			return false;
-	return true;
+	     covered && !interval_tree_span_iter_done(&span);
+	     interval_tree_span_iter_next(&span)) {
+		if (span.is_hole) {
+			covered = false;
+			break;
+		}
+	}
+	if (covered)
+		atomic_fetch_add(&pages->access_readers, 1);
+	pthread_mutex_unlock(&pages->mutex);
+	return covered;
+}
+
+void iopt_pages_access_read_end(struct iopt_pages *pages)
+{
+	atomic_fetch_sub(&pages->access_readers, 1);
 }
 
 void iopt_pages_release(struct iopt_pages *pages, struct interval_tree_root *tree,

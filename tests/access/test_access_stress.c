@@ -97,6 +97,15 @@ static void *worker_fn(void *arg)
 		} else {
 			atomic_fetch_add(&s->churn_gone, 1);
 		}
+
+		/* inside the page the pinner pins: the pinned-pages path and
+		 * its drain against the pinner's unpin */
+		off = (uint64_t)rand_r(&w->seed) % PAGE;
+		len = 1 + (uint64_t)rand_r(&w->seed) % (PAGE - off);
+		rc = uiommufd_dma_read(s->a, CHURN_IOVA + off, got, len);
+		CHECK(rc == 0 || rc == -ENOENT || rc == -EINVAL);
+		if (rc == 0)
+			CHECK(memcmp(got, s->churn + off, len) == 0);
 	}
 	free(put);
 	free(got);
