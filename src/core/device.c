@@ -20,7 +20,6 @@
  * old HWPT is released afterwards (an auto HWPT without devices vanishes).
  */
 #include <errno.h>
-#include <sched.h>
 #include <stdlib.h>
 
 #include "core/device.h"
@@ -66,10 +65,8 @@ void iommufd_device_unbind(struct iommufd_device *idev)
 {
 	UIO_ASSERT(!idev->hwpt);
 	iommufd_object_unref(&idev->obj);
-	/* In-flight lookups (GET_HW_INFO, ...) are short; wait them out. */
-	while (atomic_load(&idev->obj.users) != 1)
-		sched_yield();
-	iommufd_object_destroy_internal(idev->obj.ictx, &idev->obj);
+	/* Only the binder holds a device long-term: this always removes it. */
+	iommufd_object_remove_wait(idev->obj.ictx, &idev->obj);
 }
 
 int iommufd_get_device(struct iommufd_ctx *ictx, uint32_t id,
@@ -200,11 +197,18 @@ static void device_release_hwpt(struct iommufd_hw_pagetable *old)
 {
 	struct iommufd_ioas *ioas = old->ioas;
 
+	struct iommufd_ctx *ictx = old->obj.ictx;
+	bool last;
+
 	/* Keep the IOAS alive across a possible destroy of `old`. */
 	iommufd_object_ref(&ioas->obj);
 	pthread_mutex_lock(&ioas->mutex);
-	iommufd_hwpt_release_device(old);
+	last = iommufd_hwpt_release_device(old);
 	pthread_mutex_unlock(&ioas->mutex);
+	/* The last device left an auto HWPT: it goes away once in-flight
+	 * lookups are done, unless a new device took it meanwhile. */
+	if (last)
+		iommufd_object_remove_wait(ictx, &old->obj);
 	iommufd_object_unref(&ioas->obj);
 }
 

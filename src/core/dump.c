@@ -319,7 +319,7 @@ char *iommufd_ctx_dump(struct iommufd_ctx *ictx)
 		/* Hold what we will read; users == 0 means being destroyed. */
 		if (obj->published && s->users > 0 &&
 		    (obj->type == IOMMUFD_OBJ_IOAS || dump_object_fns[obj->type])) {
-			atomic_fetch_add(&obj->users, 1);
+			iommufd_object_get_locked(obj);
 			s->held = true;
 		}
 	}

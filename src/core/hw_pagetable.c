@@ -13,7 +13,6 @@
  * structure to change.
  */
 #include <errno.h>
-#include <sched.h>
 #include <stdlib.h>
 
 #include "core/hw_pagetable.h"
@@ -126,7 +125,7 @@ int iommufd_hwpt_auto_list(struct iommufd_ioas *ioas,
 			list = nl;
 			cap = ncap;
 		}
-		atomic_fetch_add(&obj->users, 1);
+		iommufd_object_get_locked(obj);
 		list[n++] = hwpt;
 	}
 	pthread_mutex_unlock(&ictx->lock);
@@ -135,19 +134,10 @@ int iommufd_hwpt_auto_list(struct iommufd_ioas *ioas,
 	return 0;
 }
 
-void iommufd_hwpt_release_device(struct iommufd_hw_pagetable *hwpt)
+bool iommufd_hwpt_release_device(struct iommufd_hw_pagetable *hwpt)
 {
 	UIO_ASSERT(hwpt->ndevices > 0);
 	hwpt->ndevices--;
 	iommufd_object_unref(&hwpt->obj);
-	if (!hwpt->auto_domain || hwpt->ndevices)
-		return;
-	/*
-	 * The last device left an auto HWPT: it goes away now.  Only an
-	 * in-flight ioctl that looked the ID up can still hold a reference;
-	 * such a call is short and never blocks on us, so wait it out.
-	 */
-	while (atomic_load(&hwpt->obj.users) != 1)
-		sched_yield();
-	iommufd_object_destroy_internal(hwpt->obj.ictx, &hwpt->obj);
+	return hwpt->auto_domain && !hwpt->ndevices;
 }

@@ -69,10 +69,13 @@ int iommufd_hwpt_auto_list(struct iommufd_ioas *ioas,
 			   struct iommufd_hw_pagetable ***listp, unsigned int *np);
 
 /*
- * Drop a device's reference; an auto HWPT that loses its last device is
- * destroyed (its ID disappears).  Caller holds hwpt->ioas->mutex.
+ * Drop a device's reference.  Caller holds hwpt->ioas->mutex.  Returns true
+ * when an auto HWPT lost its last device: the caller must then, after
+ * dropping the mutex, remove it with iommufd_object_remove_wait() (waiting
+ * for in-flight lookups under the mutex could deadlock with a lookup that
+ * waits for the mutex).
  */
-void iommufd_hwpt_release_device(struct iommufd_hw_pagetable *hwpt);
+bool iommufd_hwpt_release_device(struct iommufd_hw_pagetable *hwpt);
 
 extern const struct iommufd_object_ops iommufd_hwpt_paging_ops;
 

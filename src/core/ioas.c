@@ -67,9 +67,10 @@ int iommufd_vfio_ioas_get(struct iommufd_ctx *ictx, struct iommufd_ioas **ioasp)
 
 	pthread_mutex_lock(&ictx->lock);
 	ioas = ictx->vfio_ioas;
-	if (ioas && ioas->obj.published && atomic_load(&ioas->obj.users) > 0)
-		atomic_fetch_add(&ioas->obj.users, 1);
-	else
+	if (ioas && ioas->obj.published && atomic_load(&ioas->obj.users) > 0) {
+		/* the same reference a lookup takes (iommufd_put_ioas drops it) */
+		iommufd_object_get_locked(&ioas->obj);
+	} else
 		ioas = NULL;
 	pthread_mutex_unlock(&ictx->lock);
 	if (!ioas)

@@ -12,9 +12,10 @@
  * Reference counts.  `users` counts long-term holders: 1 for the table
  * itself, plus one for every object that depends on this one (a HWPT on its
  * IOAS, an attached device on its HWPT, ...) and one for every in-flight
- * ioctl that looked it up.  IOMMU_DESTROY succeeds only when the table's
- * reference is the last one (users == 1), otherwise -EBUSY and nothing
- * changes; it never waits.  Lookup and destroy both run under the table lock,
+ * ioctl that looked it up (those also count in `shortterm_users`, so a
+ * lookup is told apart from a long-term holder).  IOMMU_DESTROY succeeds only
+ * when the table's reference is the last one (users == 1), otherwise -EBUSY
+ * and nothing changes; it never waits.  Lookup and destroy both run under the table lock,
  * so a lookup can never resurrect an object that destroy has taken out.
  *
  * The context itself is reference counted (`refs`): one reference per open
@@ -70,6 +71,7 @@ struct iommufd_object {
 	enum iommufd_object_type type;
 	uint32_t id;
 	atomic_int users;
+	atomic_int shortterm_users; /* the part of `users` held by lookups */
 	bool published;		/* guarded by ctx->lock */
 	struct iommufd_ctx *ictx;
 };
@@ -111,6 +113,13 @@ void iommufd_object_abort_and_destroy(struct iommufd_ctx *ictx,
 int iommufd_get_object(struct iommufd_ctx *ictx, uint32_t id,
 		       enum iommufd_object_type type, struct iommufd_object **objp);
 void iommufd_put_object(struct iommufd_ctx *ictx, struct iommufd_object *obj);
+/* The reference iommufd_get_object() takes, for walkers of the table that
+ * hold ctx->lock themselves; dropped with iommufd_put_object(). */
+static inline void iommufd_object_get_locked(struct iommufd_object *obj)
+{
+	atomic_fetch_add(&obj->users, 1);
+	atomic_fetch_add(&obj->shortterm_users, 1);
+}
 
 /* Long-term references between objects. */
 static inline void iommufd_object_ref(struct iommufd_object *obj)
@@ -127,12 +136,15 @@ static inline void iommufd_object_unref(struct iommufd_object *obj)
 /* IOMMU_DESTROY: -ENOENT, -EBUSY or 0. */
 int iommufd_object_remove(struct iommufd_ctx *ictx, uint32_t id);
 /*
- * Destroy an object that the kernel would remove on its own (an auto HWPT
- * losing its last device).  The caller holds no users reference of its own;
- * the table's reference must be the only one.
+ * Remove an object the kernel takes away on its own (an auto HWPT losing its
+ * last device, an unbound device, a closed access), called by the holder
+ * that has just dropped its own long-term reference.  In-flight lookups are
+ * short, so they are waited out; if another long-term holder has appeared
+ * meanwhile the object stays (-EBUSY) and that holder's release removes it.
+ * -ENOENT if it is already gone.
  */
-void iommufd_object_destroy_internal(struct iommufd_ctx *ictx,
-				     struct iommufd_object *obj);
+int iommufd_object_remove_wait(struct iommufd_ctx *ictx,
+			       struct iommufd_object *obj);
 
 /* True if the context has any object, published or not. */
 bool iommufd_ctx_has_objects(struct iommufd_ctx *ictx);

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <sched.h>
 #include <string.h>
 
 #include "core/iommufd_private.h"
@@ -160,6 +161,7 @@ int iommufd_object_alloc(struct iommufd_ctx *ictx, struct iommufd_object *obj,
 	obj->ictx = ictx;
 	obj->published = false;
 	atomic_init(&obj->users, 1);
+	atomic_init(&obj->shortterm_users, 0);
 
 	pthread_mutex_lock(&ictx->lock);
 	for (id = ictx->lowest_free; id <= ictx->nslots; id++)
@@ -221,8 +223,9 @@ int iommufd_get_object(struct iommufd_ctx *ictx, uint32_t id,
 	if (obj && (!obj->published ||
 		    (type != IOMMUFD_OBJ_ANY && obj->type != type)))
 		obj = NULL;
-	if (obj)
-		atomic_fetch_add(&obj->users, 1);
+	if (obj) {
+		iommufd_object_get_locked(obj);
+	}
 	pthread_mutex_unlock(&ictx->lock);
 	if (!obj)
 		return -ENOENT;
@@ -232,9 +235,12 @@ int iommufd_get_object(struct iommufd_ctx *ictx, uint32_t id,
 
 void iommufd_put_object(struct iommufd_ctx *ictx, struct iommufd_object *obj)
 {
-	int old = atomic_fetch_sub(&obj->users, 1);
+	int old;
 
 	(void)ictx;
+	old = atomic_fetch_sub(&obj->shortterm_users, 1);
+	UIO_ASSERT(old > 0);
+	old = atomic_fetch_sub(&obj->users, 1);
 	UIO_ASSERT(old > 1);
 	(void)old;
 }
@@ -264,13 +270,36 @@ int iommufd_object_remove(struct iommufd_ctx *ictx, uint32_t id)
 	return 0;
 }
 
-void iommufd_object_destroy_internal(struct iommufd_ctx *ictx,
-				     struct iommufd_object *obj)
+int iommufd_object_remove_wait(struct iommufd_ctx *ictx,
+			       struct iommufd_object *obj)
 {
-	pthread_mutex_lock(&ictx->lock);
-	UIO_ASSERT(atomic_load(&obj->users) == 1);
-	atomic_store(&obj->users, 0);
-	slot_release_locked(ictx, obj->id);
-	pthread_mutex_unlock(&ictx->lock);
-	object_destroy_and_free(obj);
+	for (;;) {
+		int expected = 1, users, shortterm;
+
+		pthread_mutex_lock(&ictx->lock);
+		if (obj->id < 1 || obj->id > ictx->nslots ||
+		    ictx->slots[obj->id - 1] != obj) {
+			pthread_mutex_unlock(&ictx->lock);
+			return -ENOENT;
+		}
+		users = atomic_load(&obj->users);
+		shortterm = atomic_load(&obj->shortterm_users);
+		if (users - shortterm != 1) {
+			/* a new long-term holder: its release removes it */
+			pthread_mutex_unlock(&ictx->lock);
+			return -EBUSY;
+		}
+		if (!shortterm &&
+		    atomic_compare_exchange_strong(&obj->users, &expected, 0)) {
+			slot_release_locked(ictx, obj->id);
+			if (ictx->vfio_ioas == (void *)obj)
+				ictx->vfio_ioas = NULL;
+			pthread_mutex_unlock(&ictx->lock);
+			object_destroy_and_free(obj);
+			return 0;
+		}
+		pthread_mutex_unlock(&ictx->lock);
+		/* lookups do not block on anything we hold: wait them out */
+		sched_yield();
+	}
 }
