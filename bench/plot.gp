@@ -5,14 +5,15 @@
 # series is unavailable).  Usage: gnuplot -e "dat='...'; out='...'" plot.gp
 if (!exists("dat")) dat = 'bench/out/scaling.dat'
 if (!exists("out")) out = 'bench/out/scaling.svg'
-set terminal svg size 800,500 dynamic enhanced font 'sans,11'
+set terminal svg size 800,500 dynamic font 'sans,11'
 set output out
 set datafile missing '?'
 set title 'uiommufd: 4 KiB map / unmap latency against IOAS size (median)'
 set xlabel 'areas already in the IOAS'
 set ylabel 'ns per operation'
 set logscale x 10
-set format x '10^{%L}'
+set xrange [500:2000000]
+set xtics ('1k' 1000, '10k' 10000, '100k' 100000, '1M' 1000000)
 set yrange [0:*]
 set grid
 set key top left
