@@ -497,6 +497,47 @@ static void fd_outlives_ctx(void **state)
 	assert_int_equal(uiommufd_fd_is_ours(fd), 0);
 }
 
+/* A response that cannot be written back undoes the op (errors.md rows 5, 7). */
+static void respond_efault_undoes(void **state)
+{
+	struct fixture *f = *state;
+	struct iommu_test_cmd *cmd;
+	uint32_t next = 0, id = 0;
+	int fd = -1;
+
+	cmd = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		   -1, 0);
+	assert_true(cmd != MAP_FAILED);
+	/* CREATE_ACCESS into a read-only struct */
+	*cmd = (struct iommu_test_cmd){ .size = sizeof(*cmd),
+					.op = IOMMU_TEST_OP_CREATE_ACCESS,
+					.id = f->ioas,
+					.create_access = { .flags = 1 } };
+	mprotect(cmd, PAGE, PROT_READ);
+	assert_int_equal(uiommufd_ioctl(f->ctx, IOMMU_TEST_CMD, cmd), -EFAULT);
+	/* no access object (its ID is free again), the IOAS is not held */
+	assert_int_equal(t_ioas(f->ctx, &next), 0);
+	assert_int_equal(next, f->ioas + 1);
+	assert_int_equal(t_destroy(f->ctx, next), 0);
+
+	/* ACCESS_PAGES into a read-only struct: the item and pin are undone */
+	assert_int_equal(t_create_access(f->ctx, f->ioas, 1, &fd), 0);
+	mprotect(cmd, PAGE, PROT_READ | PROT_WRITE);
+	*cmd = (struct iommu_test_cmd){ .size = sizeof(*cmd),
+					.op = IOMMU_TEST_OP_ACCESS_PAGES,
+					.id = (uint32_t)fd,
+					.access_pages = { .iova = f->base, .length = PAGE } };
+	mprotect(cmd, PAGE, PROT_READ);
+	assert_int_equal(uiommufd_ioctl(f->ctx, IOMMU_TEST_CMD, cmd), -EFAULT);
+	refs_are(f->buf, f->length, 0);
+	assert_int_equal(t_destroy_pages(f->ctx, fd, 0), -ENOENT);
+	/* ids are never reused: the next item is 1 */
+	assert_int_equal(t_access_pages(f->ctx, fd, 0, f->base, PAGE, NULL, &id), 0);
+	assert_int_equal(id, 1);
+	assert_int_equal(uiommufd_fd_close(fd), 1);
+	munmap(cmd, PAGE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -512,6 +553,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(rw_unaligned_and_crossing, setup, teardown),
 		cmocka_unit_test_setup_teardown(rw_through_pins, setup, teardown),
 		cmocka_unit_test_setup_teardown(fd_outlives_ctx, setup, teardown),
+		cmocka_unit_test_setup_teardown(respond_efault_undoes, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
