@@ -18,9 +18,6 @@
 #include "util/overflow.h"
 #include "util/page.h"
 
-/* SET_TEMP_MEMORY_LIMIT's value: global, like the kernel's. */
-atomic_uint abi_test_memory_limit;
-
 static int test_add_reserved(struct abi_ucmd *ucmd, struct iommu_test_cmd *cmd)
 {
 	struct iommufd_ioas *ioas;
@@ -84,7 +81,7 @@ static int test_set_temp_memory_limit(struct abi_ucmd *ucmd,
 	(void)ucmd;
 	if (cmd->memory_limit.limit < 12)
 		return -EINVAL;
-	atomic_store(&abi_test_memory_limit, cmd->memory_limit.limit);
+	iopt_set_temp_memory_limit(cmd->memory_limit.limit);
 	return 0;
 }
 

@@ -147,6 +147,9 @@ int iopt_alloc_user_pages(struct umem_mm *mm, uint64_t uaddr, uint64_t length,
 			  bool writable, enum umem_account_mode mode,
 			  struct iopt_pages **pagesp);
 void iopt_pages_get(struct iopt_pages *pages);
+/* IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT: bytes of batch budget (>= 12). */
+void iopt_set_temp_memory_limit(unsigned int limit);
+unsigned int iopt_get_temp_memory_limit(void);
 void iopt_pages_put(struct iopt_pages *pages);
 /*
  * Make [first, last] (page indexes) held by a new interval: pin and charge

@@ -99,6 +99,31 @@ static void unpin_holes_locked(struct iopt_pages *pages, uint64_t first,
 			unpin_run(pages, span.start_hole, span.last_hole);
 }
 
+/*
+ * Pin batch size.  The kernel sizes its pin batches from a memory budget
+ * that the test op SET_TEMP_MEMORY_LIMIT can shrink to a few bytes; the same
+ * budget here buys 8 bytes per page of a batch (at least one page), so a tiny
+ * limit really makes pinning go page by page.
+ */
+static atomic_uint iopt_temp_memory_limit = 65536;
+
+void iopt_set_temp_memory_limit(unsigned int limit)
+{
+	atomic_store(&iopt_temp_memory_limit, limit);
+}
+
+unsigned int iopt_get_temp_memory_limit(void)
+{
+	return atomic_load(&iopt_temp_memory_limit);
+}
+
+static uint64_t iopt_pin_batch_pages(void)
+{
+	uint64_t n = atomic_load(&iopt_temp_memory_limit) / 8;
+
+	return n ? n : 1;
+}
+
 /* Pin the holes of [first, last]; all or nothing.  pages->mutex held. */
 static int pin_holes_locked(struct iopt_pages *pages, uint64_t first,
 			    uint64_t last)
@@ -116,20 +141,24 @@ static int pin_holes_locked(struct iopt_pages *pages, uint64_t first,
 
 		if (span.is_used != 0)
 			continue;
-		n = span.last_hole - span.start_hole + 1;
-		rc = umem_account(pages->source_mm, pages->account_mode, (int64_t)n);
-		if (rc)
-			goto err_undo;
-		rc = umem_pin(pages->source_mm,
-			      pages->uptr + (span.start_hole << PAGE_SHIFT), n,
-			      pages->writable);
-		if (rc) {
-			umem_account(pages->source_mm, pages->account_mode, -(int64_t)n);
-			goto err_undo;
+		/* in batches, as the kernel's reader does; the test op
+		 * SET_TEMP_MEMORY_LIMIT shrinks them */
+		for (uint64_t idx = span.start_hole; idx <= span.last_hole; idx += n) {
+			n = MIN_T(uint64_t, span.last_hole - idx + 1, iopt_pin_batch_pages());
+			rc = umem_account(pages->source_mm, pages->account_mode, (int64_t)n);
+			if (rc)
+				goto err_undo;
+			rc = umem_pin(pages->source_mm, pages->uptr + (idx << PAGE_SHIFT),
+				      n, pages->writable);
+			if (rc) {
+				umem_account(pages->source_mm, pages->account_mode,
+					     -(int64_t)n);
+				goto err_undo;
+			}
+			pages->npinned += n;
+			done_last = idx + n - 1;
+			any_done = true;
 		}
-		pages->npinned += n;
-		done_last = span.last_hole;
-		any_done = true;
 	}
 	return 0;
 

@@ -42,7 +42,7 @@
 #include "uiommufd/uiommufd.h"
 #include "util/fault_inject.h"
 
-extern atomic_uint abi_test_memory_limit;
+#include "core/io_pagetable.h"
 
 enum req_kind {
 	K_PLAIN,	/* no embedded pointer */
@@ -317,7 +317,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct run run = { 0 };
 
 	if (!saved) {
-		saved_limit = atomic_load(&abi_test_memory_limit);
+		saved_limit = iopt_get_temp_memory_limit();
 		saved = true;
 	}
 	setup_ctx(&run);
@@ -327,6 +327,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uiommufd_fd_close(run.fds[i]);
 	uiommufd_close(run.ctx);
 	fz_check_clean();
-	atomic_store(&abi_test_memory_limit, saved_limit);
+	iopt_set_temp_memory_limit(saved_limit);
 	return 0;
 }
