@@ -30,7 +30,6 @@
  * formed, so IOVA 2^64-1 is handled.
  */
 #include <errno.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,7 +98,6 @@ int iommufd_access_create(struct iommufd_ctx *ictx,
 void iommufd_access_destroy(struct iommufd_access *access)
 {
 	struct iommufd_ctx *ictx = access->ictx;
-	uint32_t id = access->obj.id;
 	int rc;
 
 	iommufd_access_detach(access);
@@ -110,12 +108,12 @@ void iommufd_access_destroy(struct iommufd_access *access)
 	 */
 	iommufd_ctx_get(ictx);
 	iommufd_object_unref(&access->obj);
-	/* -EBUSY only while an in-flight lookup holds the object briefly. */
-	do {
-		rc = iommufd_object_remove(ictx, id);
-		if (rc == -EBUSY)
-			sched_yield();
-	} while (rc == -EBUSY);
+	/* Waits out in-flight lookups; nobody else takes long-term references
+	 * on an access, so -EBUSY cannot happen and -ENOENT only if a racing
+	 * IOMMU_DESTROY took it (see the report on the remaining window). */
+	rc = iommufd_object_remove_wait(ictx, &access->obj);
+	UIO_ASSERT(rc != -EBUSY);
+	(void)rc;
 	iommufd_ctx_put(ictx);
 }
 
