@@ -12,9 +12,13 @@
  *
  * Model state per IOAS slot: the areas (iova, length, the VA of their first
  * byte, whether their pages are writable), the reserved ranges (test op),
- * the allowed ranges, and whether huge pages are disabled (alignment PAGE,
- * else 1 -- no domains or accesses here).  IDs are modelled as
- * lowest-free-first over the live slots, as the object table promises.
+ * the allowed ranges, whether huge pages are disabled, and the mock devices
+ * attached through IOMMU_TEST_OP_MOCK_DOMAIN (they share one automatic
+ * DEFAULT-type domain: aperture [0x1000000, 0x7fffffff], so its complement
+ * is reserved, and alignment 2048, semantics.md §8).  Alignment is the
+ * maximum of 1, PAGE when huge pages are off, and 2048 with a domain.  IDs
+ * are modelled as lowest-free-first over every object the model knows
+ * (IOASes, mock device/idev/HWPT triples), as the object table promises.
  *
  * Where the spec leaves the model blind (automatic IOVA placement), the
  * result is checked for validity instead: inside [PAGE, MAX - PAGE], inside
@@ -32,6 +36,7 @@
 #include "fuzz_common.h"
 #include "uiommufd/iommufd_abi.h"
 #include "uiommufd/uiommufd.h"
+#include "umem/umem.h"
 
 #define NSLOT 3
 #define MAXA 48
@@ -47,9 +52,17 @@ struct marea {
 	bool writable;
 };
 
+#define MAXDEV 3
+#define MDL_APERTURE_START ((uint64_t)MOCK_APERTURE_START)
+#define MDL_APERTURE_LAST ((uint64_t)MOCK_APERTURE_LAST)
+#define MDL_ALIGN 2048ULL
+
 struct mioas {
 	bool live;
 	uint32_t id;
+	int ndev;			/* mock devices on the auto domain */
+	uint32_t hwpt;			/* its HWPT ID while ndev > 0 */
+	uint32_t dev[MAXDEV][2];	/* (stdev, idev) IDs */
 	struct marea a[MAXA];
 	int na;
 	struct rng res[MAXR];
@@ -83,7 +96,26 @@ static bool overlaps(uint64_t s1, uint64_t l1, uint64_t s2, uint64_t l2)
 
 static uint64_t align_of(const struct mioas *io)
 {
-	return io->huge_off ? PG : 1;
+	uint64_t a = io->huge_off ? PG : 1;
+
+	if (io->ndev && a < MDL_ALIGN)
+		a = MDL_ALIGN;
+	return a;
+}
+
+/* Is [s, l] outside the mock aperture (i.e. does it touch its complement)? */
+static bool hits_domain_resv(const struct mioas *io, uint64_t s, uint64_t l)
+{
+	return io->ndev && (s < MDL_APERTURE_START || l > MDL_APERTURE_LAST);
+}
+
+/* Memory the model's VAs name: the arena, then a guard page.  Pinning (only
+ * done when a domain is attached) fails -EFAULT on any page past the arena. */
+static bool bad_mem(uint64_t va, uint64_t len)
+{
+	uint64_t end = (uintptr_t)A->data + ARENA_PAGES * PG;
+
+	return va + len - 1 >= end || va + len - 1 < va;
 }
 
 static bool hits_area(const struct mioas *io, uint64_t s, uint64_t l)
@@ -96,6 +128,8 @@ static bool hits_area(const struct mioas *io, uint64_t s, uint64_t l)
 
 static bool hits_res(const struct mioas *io, uint64_t s, uint64_t l)
 {
+	if (hits_domain_resv(io, s, l))
+		return true;
 	for (int i = 0; i < io->nres; i++)
 		if (overlaps(s, l, io->res[i].start, io->res[i].last))
 			return true;
@@ -135,16 +169,16 @@ static uint64_t pick_iova(struct fz_reader *r)
 	uint8_t b = fz_u8(r);
 
 	if (b < 192)
-		return (b % 48) * PG;
+		return MDL_APERTURE_START + (b % 48) * PG;
 	switch (b & 7) {
 	case 0: return 0;
-	case 1: return (b % 8) * PG + PG / 2;
+	case 1: return MDL_APERTURE_START + (b % 8) * PG + PG / 2;
 	case 2: return U64MAX - PG + 1;
 	case 3: return U64MAX;
 	case 4: return U64MAX - 1;
 	case 5: return 1ULL << 63;
 	case 6: return fz_u64(r);
-	default: return (uint64_t)(b & 0x38) * PG + 1;
+	default: return MDL_APERTURE_START + (uint64_t)(b & 0x38) * PG + 1;
 	}
 }
 
@@ -195,6 +229,18 @@ static void walk_fn(struct iopt_area *area, void *arg)
 
 static void compare_all(void)
 {
+	bool any_domain = false;
+
+	for (int s = 0; s < NSLOT; s++)
+		any_domain |= m[s].live && m[s].ndev;
+	/* Only domains pin here: with none left, nothing may stay pinned. */
+	if (!any_domain) {
+		struct umem_mm *mm = umem_mm_current();
+
+		CHECK(mm && umem_pinned_total(mm) == 0, "pins left without any domain: %llu",
+		      mm ? (unsigned long long)umem_pinned_total(mm) : 0ULL);
+		umem_mm_put(mm);
+	}
 	for (int s = 0; s < NSLOT; s++) {
 		struct iommufd_ioas *ioas;
 		struct walk w = { &m[s], 0, false };
@@ -212,6 +258,20 @@ static void compare_all(void)
 }
 
 /* ---- operations ---- */
+static bool id_used(uint32_t id)
+{
+	for (int i = 0; i < NSLOT; i++) {
+		if (!m[i].live)
+			continue;
+		if (m[i].id == id || (m[i].ndev && m[i].hwpt == id))
+			return true;
+		for (int d = 0; d < m[i].ndev; d++)
+			if (m[i].dev[d][0] == id || m[i].dev[d][1] == id)
+				return true;
+	}
+	return false;
+}
+
 static void op_alloc(void)
 {
 	struct iommu_ioas_alloc c = { .size = sizeof(c) };
@@ -223,14 +283,8 @@ static void op_alloc(void)
 		;
 	if (s == NSLOT)
 		return;
-	for (bool again = true; again;) {
-		again = false;
-		for (int i = 0; i < NSLOT; i++)
-			if (m[i].live && m[i].id == want) {
-				want++;
-				again = true;
-			}
-	}
+	while (id_used(want))
+		want++;
 	rc = uiommufd_ioctl(ctx, IOMMU_IOAS_ALLOC, &c);
 	CHECK(rc == 0 && c.out_ioas_id == want, "alloc rc=%ld id=%u want %u", rc,
 	      c.out_ioas_id, want);
@@ -243,8 +297,9 @@ static void op_destroy(struct fz_reader *r)
 	struct iommu_destroy c = { .size = sizeof(c), .id = slot_id(s) };
 	long rc = uiommufd_ioctl(ctx, IOMMU_DESTROY, &c);
 
-	CHECK(rc == (m[s].live ? 0 : -ENOENT), "destroy rc=%ld", rc);
-	m[s].live = false;
+	CHECK(rc == (!m[s].live ? -ENOENT : m[s].ndev ? -EBUSY : 0), "destroy rc=%ld", rc);
+	if (!rc)
+		m[s].live = false;
 }
 
 /* MAP steps 4-6 for a fixed IOVA (shared with COPY). */
@@ -372,7 +427,7 @@ static int merge(struct rng *v, int n)
 static int model_alloc(const struct mioas *io, uint64_t len, uint64_t hint,
 		       uint64_t *iova)
 {
-	struct rng regions[4], used[MAXA + MAXR];
+	struct rng regions[4], used[MAXA + MAXR + 2];
 	uint64_t align, p = hint % PG;
 	int nreg = 0, nused = 0;
 
@@ -392,6 +447,10 @@ static int model_alloc(const struct mioas *io, uint64_t len, uint64_t hint,
 		used[nused++] = (struct rng){ io->a[i].iova, io->a[i].iova + io->a[i].len - 1 };
 	for (int i = 0; i < io->nres; i++)
 		used[nused++] = io->res[i];
+	if (io->ndev) {
+		used[nused++] = (struct rng){ 0, MDL_APERTURE_START - 1 };
+		used[nused++] = (struct rng){ MDL_APERTURE_LAST + 1, U64MAX };
+	}
 	nused = merge(used, nused);
 
 	for (int r = 0; r < nreg; r++) {
@@ -472,6 +531,8 @@ static void op_map(struct fz_reader *r)
 	/* the area's page offset is checked once the IOVA is chosen (§5.6) */
 	if (!want && ((va % PG) % align_of(io)))
 		want = -EINVAL;
+	if (!want && io->ndev && bad_mem(va, len))
+		want = -EFAULT;	/* §5.7: pinning for the domain */
 
 	rc = uiommufd_ioctl(ctx, IOMMU_IOAS_MAP, &c);
 	if (verbose)
@@ -564,6 +625,9 @@ static void op_copy(struct fz_reader *r)
 			for (int i = 0; !want && i < nsl; i++)
 				if ((sl[i].va % PG) % align_of(d))
 					want = -EINVAL;
+			for (int i = 0; !want && d->ndev && i < nsl; i++)
+				if (bad_mem(sl[i].va, sl[i].len))
+					want = -EFAULT;
 		}
 	}
 	/* EPERM (write copy of read-only pages) competes with the dst checks */
@@ -712,7 +776,7 @@ static void op_reserve(struct fz_reader *r)
 		want = -ENOENT;
 	else if (hits_area(io, start, last) || hits_allow(io, start, last))
 		want = -EADDRINUSE;
-	else if (io->nres == MAXR)
+	else if (io->nres == MAXR - 2)
 		return;
 	rc = uiommufd_ioctl(ctx, IOMMU_TEST_CMD, &c);
 	if (verbose)
@@ -742,6 +806,20 @@ static void op_ranges(struct fz_reader *r)
 	if (!io->live) {
 		CHECK(rc == -ENOENT, "iova_ranges of a missing IOAS rc=%ld", rc);
 		return;
+	}
+	/* the domain's aperture complement counts as reserved (§3.1) */
+	struct rng saved[MAXR];
+	int nsaved = io->nres;
+
+	memcpy(saved, io->res, sizeof(saved));
+	if (io->ndev) {
+		struct rng *r = io->res;
+		int n = 0;
+
+		/* temporarily: at most MAXR - 2 test ranges are kept (op_reserve) */
+		r[io->nres + n++] = (struct rng){ 0, MDL_APERTURE_START - 1 };
+		r[io->nres + n++] = (struct rng){ MDL_APERTURE_LAST + 1, U64MAX };
+		io->nres += n;
 	}
 	/* complement of the union of reserved ranges: sweep from 0 up */
 	while (!end) {
@@ -773,6 +851,8 @@ static void op_ranges(struct fz_reader *r)
 			break;
 		pos = next_blocked + 1;
 	}
+	io->nres = nsaved;
+	memcpy(io->res, saved, sizeof(saved));
 	CHECK(rc == (n > cap ? -EMSGSIZE : 0), "iova_ranges rc=%ld total %u cap %u", rc, n, cap);
 	CHECK(c.num_iovas == n, "iova_ranges num %u want %u", c.num_iovas, n);
 	CHECK(c.out_iova_alignment == align_of(io), "alignment %llu",
@@ -799,6 +879,9 @@ static void op_option(struct fz_reader *r)
 		want = -ENOENT;
 	else if (c.op == IOMMU_OPTION_OP_SET && c.val64 > 1)
 		want = -EINVAL;
+	else if (c.op == IOMMU_OPTION_OP_SET && c.val64 == 0 && !io->huge_off &&
+		 io->ndev && io->na)
+		want = -EINVAL;	/* §11: a domain and an area */
 	else if (c.op == IOMMU_OPTION_OP_SET && c.val64 == 0)
 		for (int i = 0; i < io->na; i++)
 			if ((io->a[i].iova | io->a[i].len | (io->a[i].va % PG)) % PG)
@@ -813,6 +896,89 @@ static void op_option(struct fz_reader *r)
 		CHECK(c.val64 == get_want, "huge pages get %llu", (unsigned long long)c.val64);
 	else
 		io->huge_off = c.val64 == 0;
+}
+
+/* MOCK_DOMAIN: a new mock device on the IOAS's automatic domain (§8.1, §8.3). */
+static void op_attach(struct fz_reader *r)
+{
+	int s = pick_slot(r);
+	struct iommu_test_cmd c = { .size = sizeof(c), .op = IOMMU_TEST_OP_MOCK_DOMAIN,
+				    .id = slot_id(s) };
+	struct mioas *io = &m[s];
+	int want = 0;
+	long rc;
+
+	if (!io->live)
+		want = -ENOENT;
+	else if (io->ndev == MAXDEV)
+		return;
+	else if (!io->ndev) {
+		uint64_t a = io->huge_off ? PG : 1;
+
+		/* 1. alignment raised to 2048: every area must follow */
+		for (int i = 0; a < MDL_ALIGN && i < io->na; i++)
+			if ((io->a[i].iova | io->a[i].len | (io->a[i].va % PG)) % MDL_ALIGN)
+				want = -EADDRINUSE;
+		/* 2. the aperture complement must be free of areas and allowed ranges */
+		for (int i = 0; !want && i < io->na; i++)
+			if (io->a[i].iova < MDL_APERTURE_START ||
+			    io->a[i].iova + io->a[i].len - 1 > MDL_APERTURE_LAST)
+				want = -EADDRINUSE;
+		for (int i = 0; !want && i < io->nallow; i++)
+			if (io->allow[i].start < MDL_APERTURE_START ||
+			    io->allow[i].last > MDL_APERTURE_LAST)
+				want = -EADDRINUSE;
+		/* 3. every area is pinned and mapped now */
+		for (int i = 0; !want && i < io->na; i++)
+			if (bad_mem(io->a[i].va, io->a[i].len))
+				want = -EFAULT;
+	}
+	rc = uiommufd_ioctl(ctx, IOMMU_TEST_CMD, &c);
+	if (verbose)
+		fprintf(stderr, "  attach id %u -> rc %ld stdev %u hwpt %u idev %u\n", c.id, rc,
+			c.mock_domain.out_stdev_id, c.mock_domain.out_hwpt_id,
+			c.mock_domain.out_idev_id);
+	CHECK(rc == want, "mock domain attach rc=%ld want %d", rc, want);
+	if (rc)
+		return;
+	CHECK(!io->ndev || c.mock_domain.out_hwpt_id == io->hwpt,
+	      "second device got HWPT %u, not the shared %u", c.mock_domain.out_hwpt_id, io->hwpt);
+	CHECK(!id_used(c.mock_domain.out_stdev_id) && !id_used(c.mock_domain.out_idev_id) &&
+	      (io->ndev || !id_used(c.mock_domain.out_hwpt_id)),
+	      "attach handed out an ID in use");
+	io->hwpt = c.mock_domain.out_hwpt_id;
+	io->dev[io->ndev][0] = c.mock_domain.out_stdev_id;
+	io->dev[io->ndev][1] = c.mock_domain.out_idev_id;
+	io->ndev++;
+}
+
+/* DESTROY of a mock device (detach); of the HWPT while used: EBUSY. */
+static void op_detach(struct fz_reader *r)
+{
+	int s = pick_slot(r);
+	uint8_t b = fz_u8(r);
+	struct mioas *io = &m[s];
+	struct iommu_destroy c = { .size = sizeof(c) };
+	long rc;
+	int d;
+
+	if (!io->live || !io->ndev)
+		return;
+	if (b & 1) {
+		c.id = io->hwpt;
+		rc = uiommufd_ioctl(ctx, IOMMU_DESTROY, &c);
+		CHECK(rc == -EBUSY, "destroy of an attached HWPT rc=%ld", rc);
+		return;
+	}
+	d = (b >> 1) % io->ndev;
+	c.id = io->dev[d][0];
+	rc = uiommufd_ioctl(ctx, IOMMU_DESTROY, &c);
+	if (verbose)
+		fprintf(stderr, "  detach stdev %u -> rc %ld\n", c.id, rc);
+	CHECK(rc == 0, "detach rc=%ld", rc);
+	io->dev[d][0] = io->dev[io->ndev - 1][0];
+	io->dev[d][1] = io->dev[io->ndev - 1][1];
+	io->ndev--;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -832,8 +998,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		opno++;
 		if (verbose)
-			fprintf(stderr, "op %lu: kind %u\n", opno, op % 10);
-		switch (op % 10) {
+			fprintf(stderr, "op %lu: kind %u\n", opno, op % 12);
+		switch (op % 12) {
+		case 10: op_attach(&r); break;
+		case 11: op_detach(&r); break;
 		case 0: op_alloc(); break;
 		case 1: op_destroy(&r); break;
 		case 2: case 3: op_map(&r); break;
