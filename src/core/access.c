@@ -101,18 +101,12 @@ void iommufd_access_destroy(struct iommufd_access *access)
 	int rc;
 
 	iommufd_access_detach(access);
-	/*
-	 * Keep the context while removing: if a racing IOMMU_DESTROY wins
-	 * once our reference is gone, it runs the destroy and may drop the
-	 * access's context reference before we are done with `ictx`.
-	 */
+	/* Keep the context while removing: the destroy may drop the access's
+	 * context reference before we are done with `ictx`. */
 	iommufd_ctx_get(ictx);
-	iommufd_object_unref(&access->obj);
-	/* Waits out in-flight lookups; nobody else takes long-term references
-	 * on an access, so -EBUSY cannot happen and -ENOENT only if a racing
-	 * IOMMU_DESTROY took it (see the report on the remaining window). */
-	rc = iommufd_object_remove_wait(ictx, &access->obj);
-	UIO_ASSERT(rc != -EBUSY);
+	/* Nobody else holds an access long-term: this removes it. */
+	rc = iommufd_object_put_and_remove(ictx, &access->obj);
+	UIO_ASSERT(rc == 0);
 	(void)rc;
 	iommufd_ctx_put(ictx);
 }

@@ -64,9 +64,8 @@ int iommufd_device_bind(struct iommufd_ctx *ictx,
 void iommufd_device_unbind(struct iommufd_device *idev)
 {
 	UIO_ASSERT(!idev->hwpt);
-	iommufd_object_unref(&idev->obj);
 	/* Only the binder holds a device long-term: this always removes it. */
-	iommufd_object_remove_wait(idev->obj.ictx, &idev->obj);
+	iommufd_object_put_and_remove(idev->obj.ictx, &idev->obj);
 }
 
 int iommufd_get_device(struct iommufd_ctx *ictx, uint32_t id,
@@ -196,7 +195,6 @@ static int device_hwpt_attach(struct iommufd_device *idev,
 static void device_release_hwpt(struct iommufd_hw_pagetable *old)
 {
 	struct iommufd_ioas *ioas = old->ioas;
-
 	struct iommufd_ctx *ictx = old->obj.ictx;
 	bool last;
 
@@ -208,7 +206,9 @@ static void device_release_hwpt(struct iommufd_hw_pagetable *old)
 	/* The last device left an auto HWPT: it goes away once in-flight
 	 * lookups are done, unless a new device took it meanwhile. */
 	if (last)
-		iommufd_object_remove_wait(ictx, &old->obj);
+		iommufd_object_put_and_remove(ictx, &old->obj);
+	else
+		iommufd_object_unref(&old->obj);
 	iommufd_object_unref(&ioas->obj);
 }
 

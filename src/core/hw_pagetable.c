@@ -138,6 +138,5 @@ bool iommufd_hwpt_release_device(struct iommufd_hw_pagetable *hwpt)
 {
 	UIO_ASSERT(hwpt->ndevices > 0);
 	hwpt->ndevices--;
-	iommufd_object_unref(&hwpt->obj);
 	return hwpt->auto_domain && !hwpt->ndevices;
 }

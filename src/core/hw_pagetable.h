@@ -69,11 +69,12 @@ int iommufd_hwpt_auto_list(struct iommufd_ioas *ioas,
 			   struct iommufd_hw_pagetable ***listp, unsigned int *np);
 
 /*
- * Drop a device's reference.  Caller holds hwpt->ioas->mutex.  Returns true
- * when an auto HWPT lost its last device: the caller must then, after
- * dropping the mutex, remove it with iommufd_object_remove_wait() (waiting
- * for in-flight lookups under the mutex could deadlock with a lookup that
- * waits for the mutex).
+ * Count a device out.  Caller holds hwpt->ioas->mutex and still owns the
+ * device's users reference.  Returns true when an auto HWPT lost its last
+ * device: the caller then, after dropping the mutex, drops the reference
+ * with iommufd_object_put_and_remove() (waiting for in-flight lookups under
+ * the mutex could deadlock with a lookup that waits for it); otherwise it
+ * drops it with iommufd_object_unref().
  */
 bool iommufd_hwpt_release_device(struct iommufd_hw_pagetable *hwpt);
 

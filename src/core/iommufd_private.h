@@ -136,15 +136,16 @@ static inline void iommufd_object_unref(struct iommufd_object *obj)
 /* IOMMU_DESTROY: -ENOENT, -EBUSY or 0. */
 int iommufd_object_remove(struct iommufd_ctx *ictx, uint32_t id);
 /*
- * Remove an object the kernel takes away on its own (an auto HWPT losing its
- * last device, an unbound device, a closed access), called by the holder
- * that has just dropped its own long-term reference.  In-flight lookups are
- * short, so they are waited out; if another long-term holder has appeared
- * meanwhile the object stays (-EBUSY) and that holder's release removes it.
- * -ENOENT if it is already gone.
+ * Drop the caller's long-term reference and remove the object if nothing
+ * else holds it: for objects the kernel takes away on its own (an auto HWPT
+ * losing its last device, an unbound device, a closed access).  Keeping the
+ * reference until the removal is decided is what stops a racing
+ * IOMMU_DESTROY from freeing the object under us.  In-flight lookups are
+ * short, so they are waited out; if another long-term holder exists the
+ * reference is just dropped (-EBUSY) and that holder's release removes it.
  */
-int iommufd_object_remove_wait(struct iommufd_ctx *ictx,
-			       struct iommufd_object *obj);
+int iommufd_object_put_and_remove(struct iommufd_ctx *ictx,
+				  struct iommufd_object *obj);
 
 /* True if the context has any object, published or not. */
 bool iommufd_ctx_has_objects(struct iommufd_ctx *ictx);

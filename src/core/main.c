@@ -270,22 +270,19 @@ int iommufd_object_remove(struct iommufd_ctx *ictx, uint32_t id)
 	return 0;
 }
 
-int iommufd_object_remove_wait(struct iommufd_ctx *ictx,
-			       struct iommufd_object *obj)
+int iommufd_object_put_and_remove(struct iommufd_ctx *ictx,
+				  struct iommufd_object *obj)
 {
 	for (;;) {
-		int expected = 1, users, shortterm;
+		int expected = 2, users, shortterm;
 
 		pthread_mutex_lock(&ictx->lock);
-		if (obj->id < 1 || obj->id > ictx->nslots ||
-		    ictx->slots[obj->id - 1] != obj) {
-			pthread_mutex_unlock(&ictx->lock);
-			return -ENOENT;
-		}
+		UIO_ASSERT(ictx->slots[obj->id - 1] == obj);
 		users = atomic_load(&obj->users);
 		shortterm = atomic_load(&obj->shortterm_users);
-		if (users - shortterm != 1) {
-			/* a new long-term holder: its release removes it */
+		/* the table's reference and ours, plus lookups */
+		if (users - shortterm != 2) {
+			iommufd_object_unref(obj);
 			pthread_mutex_unlock(&ictx->lock);
 			return -EBUSY;
 		}
