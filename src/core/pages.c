@@ -331,13 +331,5 @@ void *iopt_pages_host(struct iopt_pages *pages, uint64_t byte)
 
 uint64_t iopt_pages_host_run(struct iopt_pages *pages, uint64_t byte, uint64_t max)
 {
-	char *first = iopt_pages_host(pages, byte);
-	uint64_t run = PAGE_SIZE - page_offset_of(byte);
-
-	while (run < max) {
-		if ((char *)iopt_pages_host(pages, byte + run) != first + run)
-			break;
-		run += PAGE_SIZE;
-	}
-	return run < max ? run : max;
+	return umem_host_contiguous(pages->source_mm, pages->uptr + byte, max);
 }

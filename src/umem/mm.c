@@ -170,6 +170,20 @@ void *umem_host_addr(struct umem_mm *mm, uint64_t uaddr)
 	return mm->ops->host_addr(mm, uaddr);
 }
 
+uint64_t umem_host_contiguous(struct umem_mm *mm, uint64_t uaddr, uint64_t max)
+{
+	char *first;
+	uint64_t run;
+
+	if (mm->ops->host_contiguous)
+		return mm->ops->host_contiguous(mm, uaddr, max);
+	first = mm->ops->host_addr(mm, uaddr);
+	run = PAGE_SIZE - page_offset_of(uaddr);
+	while (run < max && (char *)mm->ops->host_addr(mm, uaddr + run) == first + run)
+		run += PAGE_SIZE;
+	return run < max ? run : max;
+}
+
 int umem_page_identity(struct umem_mm *mm, uint64_t uaddr,
 		       struct umem_page_id *id)
 {

@@ -85,6 +85,15 @@ static void *self_host_addr(struct umem_mm *mm, uint64_t uaddr)
 	return (void *)(uintptr_t)uaddr;
 }
 
+/* This process's own memory is its own host mapping: always contiguous. */
+static uint64_t self_host_contiguous(struct umem_mm *mm, uint64_t uaddr,
+				     uint64_t max)
+{
+	(void)mm;
+	(void)uaddr;
+	return max;
+}
+
 /* Read the whole of a /proc file; *out is NUL terminated, free() it. */
 static int read_proc_file(const char *path, char **out)
 {
@@ -258,6 +267,7 @@ static void self_release(struct umem_mm *mm)
 static const struct umem_mm_ops self_ops = {
 	.fault_in = self_fault_in,
 	.host_addr = self_host_addr,
+	.host_contiguous = self_host_contiguous,
 	.page_identities = self_page_identities,
 	.alive = self_alive,
 	.memlock_limit_pages = self_memlock_limit_pages,

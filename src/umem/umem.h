@@ -75,6 +75,9 @@ uint64_t umem_pinned_total(struct umem_mm *mm);
  * this process may read and write it.  Valid while the pin is held.
  */
 void *umem_host_addr(struct umem_mm *mm, uint64_t uaddr);
+/* How many bytes from `uaddr` (at most `max`) are contiguous in host
+ * address space, so that one domain mapping can cover them. */
+uint64_t umem_host_contiguous(struct umem_mm *mm, uint64_t uaddr, uint64_t max);
 
 /* --- 3. page identity --- */
 struct umem_page_id {

@@ -41,6 +41,10 @@ struct umem_mm_ops {
 			bool write);
 	/* Address in this process through which byte `uaddr` is reached. */
 	void *(*host_addr)(struct umem_mm *mm, uint64_t uaddr);
+	/* Optional: bytes from `uaddr` (at most `max`) whose host addresses
+	 * are contiguous; without it they are compared page by page. */
+	uint64_t (*host_contiguous)(struct umem_mm *mm, uint64_t uaddr,
+				    uint64_t max);
 	/* Identities of `npages` consecutive pages from page-aligned uaddr. */
 	int (*page_identities)(struct umem_mm *mm, uint64_t uaddr,
 			       uint64_t npages, struct umem_page_id *ids);
