@@ -109,13 +109,23 @@ static bool hits_domain_resv(const struct mioas *io, uint64_t s, uint64_t l)
 	return io->ndev && (s < MDL_APERTURE_START || l > MDL_APERTURE_LAST);
 }
 
-/* Memory the model's VAs name: the arena, then a guard page.  Pinning (only
- * done when a domain is attached) fails -EFAULT on any page past the arena. */
+/*
+ * Memory the model's VAs name: the arena, then a guard page.  Pinning (only
+ * done when a domain is attached) fails -EFAULT on a range that reaches the
+ * guard page.  What lies past the guard page is unrelated memory of this
+ * process, mapped or not: a range starting there is unknowable
+ * (mem_unknown) and the model does not issue calls that would pin it.
+ */
 static bool bad_mem(uint64_t va, uint64_t len)
 {
-	uint64_t end = (uintptr_t)A->data + ARENA_PAGES * PG;
+	uint64_t guard = (uintptr_t)A->data + ARENA_PAGES * PG, last = va + len - 1;
 
-	return va + len - 1 >= end || va + len - 1 < va;
+	return va < guard + PG && (last >= guard || last < va);
+}
+
+static bool mem_unknown(uint64_t va)
+{
+	return va >= (uintptr_t)A->data + (ARENA_PAGES + 1) * PG;
 }
 
 static bool hits_area(const struct mioas *io, uint64_t s, uint64_t l)
@@ -625,9 +635,12 @@ static void op_copy(struct fz_reader *r)
 			for (int i = 0; !want && i < nsl; i++)
 				if ((sl[i].va % PG) % align_of(d))
 					want = -EINVAL;
-			for (int i = 0; !want && d->ndev && i < nsl; i++)
+			for (int i = 0; !want && d->ndev && i < nsl; i++) {
+				if (mem_unknown(sl[i].va))
+					return;
 				if (bad_mem(sl[i].va, sl[i].len))
 					want = -EFAULT;
+			}
 		}
 	}
 	/* EPERM (write copy of read-only pages) competes with the dst checks */
@@ -929,9 +942,12 @@ static void op_attach(struct fz_reader *r)
 			    io->allow[i].last > MDL_APERTURE_LAST)
 				want = -EADDRINUSE;
 		/* 3. every area is pinned and mapped now */
-		for (int i = 0; !want && i < io->na; i++)
+		for (int i = 0; !want && i < io->na; i++) {
+			if (mem_unknown(io->a[i].va))
+				return;
 			if (bad_mem(io->a[i].va, io->a[i].len))
 				want = -EFAULT;
+		}
 	}
 	rc = uiommufd_ioctl(ctx, IOMMU_TEST_CMD, &c);
 	if (verbose)

@@ -154,6 +154,17 @@ static void put_u32(uint8_t *arg, uint32_t len, int off, uint32_t v)
 		memcpy(arg + off, &v, 4);
 }
 
+static void clear_u32_bits(uint8_t *arg, uint32_t len, int off, uint32_t bits)
+{
+	uint32_t v;
+
+	if (off >= 0 && (uint32_t)off + 4 <= len) {
+		memcpy(&v, arg + off, 4);
+		v &= ~bits;
+		memcpy(arg + off, &v, 4);
+	}
+}
+
 static uint64_t get_u64(const uint8_t *arg, uint32_t len, int off)
 {
 	uint64_t v = 0;
@@ -256,6 +267,13 @@ static void one_record(struct run *run, struct fz_reader *r)
 		if (len >= 8)
 			memcpy(&op, arg + 4, 4);
 		steer_ptr(a, arg, len, test_uptr_off(op), how);
+		/* A mapping may name memory past the arena (MAP lengths are not
+		 * clamped, and without a domain nothing checks them), so a
+		 * write through an access could land in the harness itself:
+		 * ACCESS_RW is fuzzed in the read direction only. */
+		if (op == IOMMU_TEST_OP_ACCESS_RW)
+			clear_u32_bits(arg, len, offsetof(struct iommu_test_cmd, access_rw.flags),
+				       MOCK_ACCESS_RW_WRITE);
 		if (test_op_takes_access_fd(op) && run->nfds)
 			put_u32(arg, len, offsetof(struct iommu_test_cmd, id),
 				(uint32_t)run->fds[arg[8 % (len ? len : 1)] % run->nfds]);
