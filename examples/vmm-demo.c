@@ -76,6 +76,7 @@ struct demo_unmap { uint32_t size, ioas_id; uint64_t iova, length; };
 enum {
 	TEST_OP_ADD_RESERVED = 1,
 	TEST_OP_MOCK_DOMAIN = 2,
+	TEST_OP_MD_CHECK_REFS = 4,
 	TEST_OP_CREATE_ACCESS = 5,
 	TEST_OP_ACCESS_RW = 8,
 };
@@ -87,6 +88,7 @@ struct demo_test_cmd {
 		struct { uint64_t start, length; } add_reserved;
 		struct { uint32_t out_stdev_id, out_hwpt_id, out_idev_id; } mock_domain;
 		struct { uint32_t out_access_fd, flags; } create_access;
+		struct { uint64_t length, uptr; uint32_t refs; } check_refs;
 		struct { uint64_t iova, length, uptr; uint32_t flags; } access_rw;
 		uint64_t pad[6];
 	};
@@ -155,6 +157,36 @@ static int test_cmd(struct demo_test_cmd *cmd, uint32_t op, uint32_t id)
 	cmd->op = op;
 	cmd->id = id;
 	return ioctl(iommufd, IOMMU_TEST_CMD, cmd);
+}
+
+/*
+ * How many long-term pins hold every page of [p, p + len)?  MD_CHECK_REFS
+ * answers yes or no for a given count, so ask for 0, 1, 2, ...; -1 when the
+ * pages disagree or the op is missing.
+ */
+static int pin_count(const void *p, uint64_t len)
+{
+	for (uint32_t refs = 0; refs < 4; refs++) {
+		struct demo_test_cmd cmd = { 0 };
+
+		cmd.check_refs.length = len;
+		cmd.check_refs.uptr = (uintptr_t)p;
+		cmd.check_refs.refs = refs;
+		if (test_cmd(&cmd, TEST_OP_MD_CHECK_REFS, 0) == 0)
+			return (int)refs;
+		if (errno != EIO)
+			return -1;
+	}
+	return -1;
+}
+
+static void show_pins(const void *p, uint64_t len, const char *what)
+{
+	int n = pin_count(p, len);
+
+	if (n >= 0)
+		printf("  MD_CHECK_REFS: every page of %s is pinned %d time%s\n",
+		       what, n, n == 1 ? "" : "s");
 }
 
 static int get_ranges(uint32_t ioas, struct demo_range *r, uint32_t cap,
@@ -378,6 +410,9 @@ int main(void)
 		}
 	}
 	show(&guest, "with guest RAM and the ring mapped");
+	if (ram_mapped)
+		show_pins(ram, ram_len, stdev ? "guest RAM (a domain needs it)" :
+			  "guest RAM (no domain: nothing is pinned yet)");
 
 	step(6, "copy the RAM mapping into the shadow IOAS (IOAS_COPY)");
 	if (ram_mapped) {
@@ -393,6 +428,7 @@ int main(void)
 			add_span(shadow.mapped, &shadow.nmapped, c.dst_iova,
 				 c.dst_iova + ram_len - 1);
 			show(&shadow, "shares the guest's pages, no second pin");
+			show_pins(ram, ram_len, "guest RAM after the copy");
 		} else {
 			failed("IOMMU_IOAS_COPY");
 		}
