@@ -232,7 +232,18 @@ static void dump_ioas(struct dump_buf *b, struct iommufd_ioas *ioas,
 	     node; node = interval_tree_next(node)) {
 		struct iopt_area *area = container_of(node, struct iopt_area, node);
 		bool first;
-		size_t name = pages_name(b, pn, area->pages, &first);
+		size_t name;
+
+		/* An area in transition belongs to the MAP/COPY creating it,
+		 * which fills its other fields without the IOVA lock: only its
+		 * range is ours to read. */
+		if (!area->live) {
+			dump_printf(b, "  area [0x%llx,0x%llx] in-transition\n",
+				    (unsigned long long)node->start,
+				    (unsigned long long)node->last);
+			continue;
+		}
+		name = pages_name(b, pn, area->pages, &first);
 
 		dump_printf(b,
 			    "  area [0x%llx,0x%llx] prot=%d live=%d stored=%d P%zu+0x%llx prevent_access=%d num_accesses=%u\n",
