@@ -75,6 +75,8 @@ struct fx {
 	uint32_t stdev, hwpt;
 	int access_fd;
 	uint64_t iova;
+	struct uiommufd_access *ua;	/* device-emulator API access */
+	bool ua_pinned;
 };
 
 static long ioctl_(struct fx *f, unsigned long req, void *arg)
@@ -216,6 +218,24 @@ static void setup_access(struct fx *f)
 {
 	setup_ioas_mapped(f);
 	assert_int_equal(create_access(f, f->ioas), 0);
+}
+
+/* The pin callback of the C API access: drop our pin when asked. */
+static void ua_unmap(void *priv, uint64_t iova, uint64_t length)
+{
+	struct fx *f = priv;
+
+	(void)iova;
+	(void)length;
+	if (f->ua_pinned)
+		uiommufd_dma_unpin(f->ua, f->iova, 2 * pgsz);
+	f->ua_pinned = false;
+}
+
+static void setup_api_access(struct fx *f)
+{
+	setup_ioas_mapped(f);
+	assert_int_equal(uiommufd_access_open(f->ctx, f->ioas, ua_unmap, f, &f->ua), 0);
 }
 
 static void setup_everything(struct fx *f)
@@ -458,6 +478,38 @@ static long step_access_rw(struct fx *f)
 	return test_cmd(f, &c);
 }
 
+static long step_api_dma_pin(struct fx *f);
+
+static void setup_api_pinned(struct fx *f)
+{
+	setup_api_access(f);
+	assert_int_equal(step_api_dma_pin(f), 0);
+}
+
+static long step_api_access_open(struct fx *f)
+{
+	return uiommufd_access_open(f->ctx, f->ioas, ua_unmap, f, &f->ua);
+}
+
+static long step_api_dma_pin(struct fx *f)
+{
+	struct uiommufd_sg sg[4];
+	size_t n = 0;
+	int rc = uiommufd_dma_pin(f->ua, f->iova, 2 * pgsz, 1, sg, 4, &n);
+
+	if (!rc)
+		f->ua_pinned = true;
+	return rc;
+}
+
+static long step_api_dma_write(struct fx *f)
+{
+	uint8_t tmp[100];
+
+	memset(tmp, 0x77, sizeof(tmp));
+	return uiommufd_dma_write(f->ua, f->iova + pgsz - 50, tmp, sizeof(tmp));
+}
+
 static long step_close(struct fx *f)
 {
 	uiommufd_close(f->ctx);
@@ -494,6 +546,13 @@ static void fx_teardown(struct fx *f)
 	if (f->access_fd > 0)
 		uiommufd_fd_close(f->access_fd);
 	f->access_fd = -1;
+	if (f->ua) {
+		if (f->ua_pinned)
+			assert_int_equal(uiommufd_dma_unpin(f->ua, f->iova, 2 * pgsz), 0);
+		uiommufd_access_close(f->ua);
+	}
+	f->ua = NULL;
+	f->ua_pinned = false;
 	if (f->ctx)
 		uiommufd_close(f->ctx);
 	f->ctx = NULL;
@@ -620,6 +679,10 @@ static const struct scenario access_scenarios[] = {
 	SC("access_pages", setup_access, step_access_pages, PARTIAL_NONE),
 	SC("access_rw", setup_access, step_access_rw, PARTIAL_NONE),
 	SC("unmap_with_access", setup_access, step_unmap_all, PARTIAL_WRITEBACK),
+	SC("api_access_open", setup_ioas_mapped, step_api_access_open, PARTIAL_NONE),
+	SC("api_dma_pin", setup_api_access, step_api_dma_pin, PARTIAL_NONE),
+	SC("api_dma_write", setup_api_access, step_api_dma_write, PARTIAL_NONE),
+	SC("unmap_with_api_pin", setup_api_pinned, step_unmap_all, PARTIAL_WRITEBACK),
 };
 
 static void test_core(void **state)
