@@ -250,6 +250,32 @@ static void chaos_op(struct worker *w, unsigned int op)
 		free(d);
 		break;
 	}
+	case 10: { /* an access pins a random range, reads it, and goes away */
+		struct iommu_test_cmd c = { .size = sizeof(c), .op = IOMMU_TEST_OP_CREATE_ACCESS,
+					    .id = chaos };
+		uint8_t tmp[64];
+		int fd;
+
+		c.create_access.flags = MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES;
+		rc = uiommufd_ioctl(shared, IOMMU_TEST_CMD, &c);
+		expect(rc, "chaos create access", 2, ENOENT, EADDRINUSE);
+		if (rc)
+			break;
+		fd = (int)c.create_access.out_access_fd;
+		iova = 0x1000000 + (rnd(&w->seed) % 0x100) * pg;
+		memset(&c, 0, sizeof(c));
+		c.size = sizeof(c);
+		c.op = IOMMU_TEST_OP_ACCESS_RW;
+		c.id = (uint32_t)fd;
+		c.access_rw.iova = iova;
+		c.access_rw.length = sizeof(tmp);
+		c.access_rw.uptr = (uintptr_t)tmp;
+		rc = uiommufd_ioctl(shared, IOMMU_TEST_CMD, &c);
+		expect(rc, "chaos access rw", 2, ENOENT, EINVAL);
+		if (!uiommufd_fd_close(fd))
+			expect(-EBADF, "access fd close", 0);
+		break;
+	}
 	case 9: /* mock domain attach+detach on the chaos IOAS, when available */
 		if (atomic_load(&have_mock)) {
 			struct iommu_test_cmd c = { .size = sizeof(c),
@@ -294,9 +320,9 @@ static void *shared_worker(void *arg)
 	struct worker *w = arg;
 
 	for (int i = 0; i < OPS_PER_THREAD; i++) {
-		unsigned int op = rnd(&w->seed) % 14;
+		unsigned int op = rnd(&w->seed) % 15;
 
-		if (op >= 10)
+		if (op >= 11)
 			own_op(w);
 		else
 			chaos_op(w, op);
