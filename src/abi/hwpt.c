@@ -262,7 +262,7 @@ int abi_hwpt_get_dirty_bitmap(struct abi_ucmd *ucmd)
 	struct iommu_hwpt_get_dirty_bitmap *cmd = ucmd->cmd;
 	struct iommufd_hw_pagetable *hwpt;
 	struct dirty_bitmap bm;
-	uint64_t last, align, nbits, nbytes;
+	uint64_t last, align, nbits, nbytes, page_size;
 	int rc;
 
 	if (cmd->flags & ~IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR || cmd->__reserved)
@@ -278,20 +278,23 @@ int abi_hwpt_get_dirty_bitmap(struct abi_ucmd *ucmd)
 	pthread_rwlock_rdlock(&hwpt->ioas->iopt.iova_rwsem);
 	align = hwpt->ioas->iopt.iova_alignment;
 	pthread_rwlock_unlock(&hwpt->ioas->iopt.iova_rwsem);
+	/* Alignment is tested with masks, as upstream does: a page_size that
+	 * is not a power of two acts as its lowest set bit. */
 	if ((cmd->iova & (align - 1)) || ((last + 1) & (align - 1)) ||
-	    !cmd->page_size || (cmd->iova % cmd->page_size) ||
-	    ((last + 1) % cmd->page_size)) {
+	    !cmd->page_size || (cmd->iova & (cmd->page_size - 1)) ||
+	    ((last + 1) & (cmd->page_size - 1))) {
 		rc = -EINVAL;
 		goto out_put;
 	}
+	page_size = cmd->page_size & -cmd->page_size;
 	if (!hwpt->domain->dirty_ops) {
 		rc = -EOPNOTSUPP;
 		goto out_put;
 	}
 	if (!cmd->length)
 		goto out_put;
-	nbits = cmd->length / cmd->page_size;
-	if (cmd->length % cmd->page_size)
+	nbits = cmd->length / page_size;
+	if (cmd->length % page_size)
 		nbits++;
 	nbytes = (nbits + 7) / 8;
 	if (nbytes > DIRTY_BITMAP_MAX_BYTES) {
@@ -306,7 +309,7 @@ int abi_hwpt_get_dirty_bitmap(struct abi_ucmd *ucmd)
 	}
 	bm.iova = cmd->iova;
 	bm.last = last;
-	bm.page_size = cmd->page_size;
+	bm.page_size = page_size;
 	emu_domain_read_and_clear_dirty(hwpt->domain, cmd->iova, cmd->length,
 					cmd->flags & IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR,
 					dirty_record, &bm);

@@ -160,7 +160,8 @@ static int iopt_alloc_iova(struct io_pagetable *iopt, uint64_t *iova,
 	struct interval_tree_span_iter allowed;
 	bool no_allowed = interval_tree_empty(&iopt->allowed_itree);
 
-	if (length == 0 || length >= (1ULL << 63))
+	/* keeps roundup_pow_of_two() in range: upstream's ULONG_MAX / 2 */
+	if (length == 0 || length >= UINT64_MAX / 2)
 		return -EOVERFLOW;
 	align = roundup_pow_of_two_u64(length);
 	if (addr)

@@ -38,10 +38,12 @@ int iopt_alloc_user_pages(struct umem_mm *mm, uint64_t uaddr, uint64_t length,
 	uint64_t start = page_align_down(uaddr);
 	uint64_t end;
 
+	/* upstream order: the user range wrapping first, then the length */
+	if (check_add_overflow(uaddr, length, &end))
+		return -EOVERFLOW;
 	if (length == 0 || length > UINT64_MAX - PAGE_SIZE)
 		return -EINVAL;
-	if (check_add_overflow(uaddr, length, &end) ||
-	    round_up_overflows(end, PAGE_SIZE, &end))
+	if (round_up_overflows(end, PAGE_SIZE, &end))
 		return -EOVERFLOW;
 
 	pages = fi_calloc("pages.alloc", 1, sizeof(*pages));

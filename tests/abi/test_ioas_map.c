@@ -217,6 +217,10 @@ static void map_user_va_wrap(void **state)
 	assert_int_equal(k_map_fixed(ctx, ioas, KABI_U64_MAX - PAGE + 1,
 				     2 * PAGE, PAGE), -EOVERFLOW);
 	assert_false(range_is_mapped(ctx, ioas, 0, 64 * PAGE));
+	/* the wrap is checked before the length rules: a length that is also
+	 * too long (> SIZE_MAX - PAGE) still answers EOVERFLOW when it wraps */
+	assert_int_equal(k_map_fixed(ctx, ioas, PAGE, KABI_U64_MAX - PAGE / 2,
+				     PAGE), -EOVERFLOW);
 	/* ending below 2^64 is accepted (no domain) */
 	must_map_fixed(ctx, ioas, KABI_U64_MAX - 2 * PAGE + 1, PAGE, PAGE);
 }
@@ -338,6 +342,9 @@ static void map_auto_too_long(void **state)
 	uint64_t iova = 0;
 
 	assert_int_equal(k_map_auto(ctx, ioas, 0, 1ull << 63, &iova),
+			 -EOVERFLOW);
+	/* upstream's bound is ULONG_MAX / 2 = 2^63 - 1, inclusive */
+	assert_int_equal(k_map_auto(ctx, ioas, 0, (1ull << 63) - 1, &iova),
 			 -EOVERFLOW);
 	assert_int_equal(k_map_auto(ctx, ioas, 0, (1ull << 63) + PAGE, &iova),
 			 -EOVERFLOW);

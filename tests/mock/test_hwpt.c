@@ -322,6 +322,22 @@ static void test_dirty(void **state)
 	assert_int_equal(get_bitmap(ctx, f->hwpt, 0, iova, len, 2048, bm), -EOPNOTSUPP);
 	assert_int_equal(get_bitmap(ctx, hwpt, 0, iova, len, 2048, (void *)8), -ENOMEM);
 
+	/* A page_size that is not a power of two is checked with a mask, as
+	 * upstream's iommufd_check_iova_range() does, and reports at its
+	 * lowest set bit: 6144 behaves like 2048 here (iova mod 6144 != 0). */
+	{
+		uint8_t *bm2 = calloc(1, nbits / 8 + 8);
+
+		memset(bm, 0, nbits / 8 + 8);
+		assert_int_equal(get_bitmap(ctx, hwpt, IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR,
+					    iova, len, 3 * 2048, bm2), 0);
+		assert_int_equal(get_bitmap(ctx, hwpt, IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR,
+					    iova, len, 2048, bm), 0);
+		assert_memory_equal(bm, bm2, nbits / 8);
+		assert_true(bit(bm2, 0));
+		free(bm2);
+	}
+
 	/* NO_CLEAR: reported twice */
 	for (int round = 0; round < 2; round++) {
 		memset(bm, 0, nbits / 8 + 8);
