@@ -19,6 +19,7 @@
  * user runs with no lock of ours held (it calls uiommufd_dma_unpin()).
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@
 #include "core/access.h"
 #include "uiommufd/uiommufd.h"
 #include "util/debug.h"
+#include "util/fork_guard.h"
 #include "util/fault_inject.h"
 
 struct api_pin {
@@ -37,7 +39,7 @@ struct uiommufd_access {
 	struct iommufd_access_ops ops;
 	uiommufd_unmap_fn unmap;
 	void *priv;
-	bool closing;			/* set before the final detach */
+	atomic_bool closing;		/* set before the final detach */
 
 	pthread_mutex_t lock;		/* guards the pins record */
 	struct api_pin *pins;
@@ -62,7 +64,7 @@ static void api_access_unmap(void *data, uint64_t iova, uint64_t length)
 
 	if (ua->unmap)
 		ua->unmap(ua->priv, iova, length);
-	if (!ua->closing)
+	if (!atomic_load(&ua->closing))
 		return;
 	/* Close: release what the device still holds. */
 	pthread_mutex_lock(&ua->lock);
@@ -78,6 +80,7 @@ UIO_EXPORT int uiommufd_access_open(struct uiommufd_ctx *ctx, uint32_t ioas_id,
 				    uiommufd_unmap_fn unmap, void *priv,
 				    struct uiommufd_access **accessp)
 {
+	FORK_GUARD();
 	struct iommufd_ctx *ictx = (struct iommufd_ctx *)ctx;
 	struct uiommufd_access *ua;
 	int rc;
@@ -111,9 +114,10 @@ err_free:
 
 UIO_EXPORT void uiommufd_access_close(struct uiommufd_access *ua)
 {
+	FORK_GUARD();
 	if (!ua)
 		return;
-	ua->closing = true;
+	atomic_store(&ua->closing, true);
 	iommufd_access_destroy(ua->access);
 	UIO_ASSERT(ua->npins == 0);
 	free(ua->pins);
@@ -123,12 +127,14 @@ UIO_EXPORT void uiommufd_access_close(struct uiommufd_access *ua)
 
 UIO_EXPORT uint32_t uiommufd_access_id(struct uiommufd_access *ua)
 {
+	FORK_GUARD();
 	return ua->access->obj.id;
 }
 
 UIO_EXPORT int uiommufd_dma_read(struct uiommufd_access *ua, uint64_t iova,
 				 void *buf, size_t length)
 {
+	FORK_GUARD();
 	if (!length)
 		return 0;
 	return iommufd_access_rw(ua->access, iova, buf, length, 0);
@@ -137,6 +143,7 @@ UIO_EXPORT int uiommufd_dma_read(struct uiommufd_access *ua, uint64_t iova,
 UIO_EXPORT int uiommufd_dma_write(struct uiommufd_access *ua, uint64_t iova,
 				  const void *buf, size_t length)
 {
+	FORK_GUARD();
 	if (!length)
 		return 0;
 	/* the core only reads from `buf` for a write */
@@ -148,6 +155,7 @@ UIO_EXPORT int uiommufd_dma_pin(struct uiommufd_access *ua, uint64_t iova,
 				uint64_t length, int write,
 				struct uiommufd_sg *sg, size_t n, size_t *nout)
 {
+	FORK_GUARD();
 	struct iommufd_access_run *runs;
 	size_t nruns = 0;
 	int rc;
@@ -206,6 +214,7 @@ UIO_EXPORT int uiommufd_dma_pin(struct uiommufd_access *ua, uint64_t iova,
 UIO_EXPORT int uiommufd_dma_unpin(struct uiommufd_access *ua, uint64_t iova,
 				  uint64_t length)
 {
+	FORK_GUARD();
 	int rc = -ENOENT;
 
 	pthread_mutex_lock(&ua->lock);

@@ -13,6 +13,7 @@
 #include "core/profiles.h"
 #include "uiommufd/uiommufd.h"
 #include "util/debug.h"
+#include "util/fork_guard.h"
 #include "util/fault_inject.h"
 
 struct uiommufd_device {
@@ -46,6 +47,7 @@ UIO_EXPORT int uiommufd_device_create(struct uiommufd_ctx *ctx,
 				      const char *profile,
 				      struct uiommufd_device **devp)
 {
+	FORK_GUARD();
 	struct emu_iommu_props props;
 	int rc;
 
@@ -62,6 +64,7 @@ UIO_EXPORT int uiommufd_device_create_from_file(struct uiommufd_ctx *ctx,
 						struct uiommufd_device **devp,
 						unsigned int *bad_line)
 {
+	FORK_GUARD();
 	struct emu_iommu_props props;
 	unsigned int line;
 	int rc;
@@ -78,17 +81,20 @@ UIO_EXPORT int uiommufd_device_create_from_file(struct uiommufd_ctx *ctx,
 
 UIO_EXPORT const char *const *uiommufd_profile_names(void)
 {
+	FORK_GUARD();
 	return emu_profile_names();
 }
 
 UIO_EXPORT uint32_t uiommufd_device_id(struct uiommufd_device *dev)
 {
+	FORK_GUARD();
 	return dev ? dev->idev->obj.id : 0;
 }
 
 UIO_EXPORT int uiommufd_device_attach(struct uiommufd_device *dev, uint32_t pt_id,
 				      uint32_t *hwpt_id)
 {
+	FORK_GUARD();
 	int rc;
 
 	if (!dev)
@@ -102,6 +108,7 @@ UIO_EXPORT int uiommufd_device_attach(struct uiommufd_device *dev, uint32_t pt_i
 UIO_EXPORT int uiommufd_device_replace(struct uiommufd_device *dev, uint32_t pt_id,
 				       uint32_t *hwpt_id)
 {
+	FORK_GUARD();
 	int rc;
 
 	if (!dev)
@@ -114,6 +121,7 @@ UIO_EXPORT int uiommufd_device_replace(struct uiommufd_device *dev, uint32_t pt_
 
 UIO_EXPORT int uiommufd_device_detach(struct uiommufd_device *dev)
 {
+	FORK_GUARD();
 	if (!dev)
 		return -EINVAL;
 	iommufd_device_detach(dev->idev);
@@ -122,6 +130,7 @@ UIO_EXPORT int uiommufd_device_detach(struct uiommufd_device *dev)
 
 UIO_EXPORT void uiommufd_device_destroy(struct uiommufd_device *dev)
 {
+	FORK_GUARD();
 	if (!dev)
 		return;
 	iommufd_device_detach(dev->idev);

@@ -20,6 +20,7 @@
 #include "abi/fd.h"
 #include "uiommufd/uiommufd.h"
 #include "util/debug.h"
+#include "util/fork_guard.h"
 #include "util/fault_inject.h"
 
 struct abi_fd {
@@ -143,6 +144,7 @@ void abi_fd_put(struct abi_fd *ent)
 
 UIO_EXPORT int uiommufd_fd_is_ours(int fd)
 {
+	FORK_GUARD();
 	bool ours;
 
 	pthread_mutex_lock(&fd_lock);
@@ -153,6 +155,7 @@ UIO_EXPORT int uiommufd_fd_is_ours(int fd)
 
 UIO_EXPORT int uiommufd_fd_close(int fd)
 {
+	FORK_GUARD();
 	struct abi_fd *ent;
 
 	pthread_mutex_lock(&fd_lock);

@@ -20,6 +20,7 @@
 #include "uiommufd_config.h"
 #include "umem/umem.h"
 #include "util/debug.h"
+#include "util/fork_guard.h"
 
 struct abi_op {
 	unsigned long request;
@@ -126,6 +127,7 @@ UIO_EXPORT const char *uiommufd_version(void)
 
 UIO_EXPORT int uiommufd_open(struct uiommufd_ctx **ctxp)
 {
+	FORK_GUARD();
 	struct iommufd_ctx *ictx = iommufd_ctx_create();
 
 	if (!ictx)
@@ -136,18 +138,21 @@ UIO_EXPORT int uiommufd_open(struct uiommufd_ctx **ctxp)
 
 UIO_EXPORT void uiommufd_close(struct uiommufd_ctx *ctx)
 {
+	FORK_GUARD();
 	if (ctx)
 		iommufd_ctx_put((struct iommufd_ctx *)ctx);
 }
 
 UIO_EXPORT void uiommufd_ctx_get(struct uiommufd_ctx *ctx)
 {
+	FORK_GUARD();
 	iommufd_ctx_get((struct iommufd_ctx *)ctx);
 }
 
 UIO_EXPORT long uiommufd_ioctl(struct uiommufd_ctx *ctx, unsigned long request,
 			       void *arg)
 {
+	FORK_GUARD();
 	if (!ctx)
 		return -EBADF;
 	return abi_dispatch((struct iommufd_ctx *)ctx, request,
