@@ -216,7 +216,7 @@ static int device_change_pt(struct iommufd_device *idev, uint32_t *pt_id,
 			    bool replace)
 {
 	struct iommufd_ctx *ictx = idev->obj.ictx;
-	struct iommufd_hw_pagetable *old;
+	struct iommufd_hw_pagetable *old, *release = NULL;
 	struct iommufd_object *pt;
 	int rc;
 
@@ -242,9 +242,13 @@ static int device_change_pt(struct iommufd_device *idev, uint32_t *pt_id,
 		goto out_unlock;
 	*pt_id = idev->hwpt->obj.id;
 	if (old && old != idev->hwpt)
-		device_release_hwpt(old);
+		release = old;
 out_unlock:
 	pthread_mutex_unlock(&idev->lock);
+	/* Released unlocked: removing an auto HWPT waits for lookups of it,
+	 * and a lookup holder may be waiting for idev->lock. */
+	if (release)
+		device_release_hwpt(release);
 out_put:
 	iommufd_put_object(ictx, pt);
 	return rc;
@@ -271,7 +275,9 @@ void iommufd_device_detach(struct iommufd_device *idev)
 	iopt_remove_reserved_iova(&old->ioas->iopt, idev);
 	idev->hwpt = NULL;
 	iommufd_object_unref(&idev->obj);
-	device_release_hwpt(old);
 out_unlock:
 	pthread_mutex_unlock(&idev->lock);
+	/* unlocked, for the reason given in device_change_pt() */
+	if (old)
+		device_release_hwpt(old);
 }
