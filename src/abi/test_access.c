@@ -260,21 +260,33 @@ int abi_test_access_pages(struct abi_ucmd *ucmd, struct iommu_test_cmd *cmd)
 	}
 	if (flags & MOCK_FLAGS_ACCESS_SYZ)
 		iova = test_access_syz_iova(st, iova);
+	/*
+	 * st->lock covers the pin and the recording of its item, so the unmap
+	 * callback (an UNMAP, or a replace leaving the IOAS) sees either no
+	 * pin or a recorded item it can unpin, never a pin it cannot find.
+	 * The callback takes st->lock with no access lock held, so holding it
+	 * across the pin keeps the lock order.
+	 */
+	pthread_mutex_lock(&st->lock);
 	rc = iommufd_access_pin_pages(st->access, iova, length,
 				      (flags & MOCK_FLAGS_ACCESS_WRITE) ?
 					      IOMMUFD_ACCESS_RW_WRITE : 0,
 				      runs, cap, &nruns);
-	if (rc)
+	if (rc) {
+		pthread_mutex_unlock(&st->lock);
 		goto out_free;
+	}
 	if (cmd->access_pages.uptr) {
 		rc = test_check_pages(runs, nruns, cmd->access_pages.uptr, iova,
 				      length);
-		if (rc)
-			goto err_unpin;
+		if (rc) {
+			iommufd_access_unpin_pages(st->access, iova, length);
+			pthread_mutex_unlock(&st->lock);
+			goto out_free;
+		}
 	}
 	item->iova = iova;
 	item->length = length;
-	pthread_mutex_lock(&st->lock);
 	item->id = st->next_id++;
 	item->next = st->items;
 	st->items = item;
@@ -300,8 +312,6 @@ int abi_test_access_pages(struct abi_ucmd *ucmd, struct iommu_test_cmd *cmd)
 	}
 	goto out_free;
 
-err_unpin:
-	iommufd_access_unpin_pages(st->access, iova, length);
 out_free:
 	free(item);
 	free(runs);
