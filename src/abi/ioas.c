@@ -51,6 +51,10 @@ int abi_ioas_iova_ranges(struct abi_ucmd *ucmd)
 {
 	struct iommu_ioas_iova_ranges *cmd = ucmd->cmd;
 	uint64_t (*ranges)[2] = NULL;
+
+	_Static_assert(sizeof(*ranges) == sizeof(struct iommu_iova_range) &&
+		       offsetof(struct iommu_iova_range, last) == sizeof(uint64_t),
+		       "range layout");
 	struct iommufd_ioas *ioas;
 	unsigned int total, want, cap = 0;
 	uint64_t alignment;
@@ -75,21 +79,21 @@ int abi_ioas_iova_ranges(struct abi_ucmd *ucmd)
 			goto out_put;
 		}
 	}
-	if (want) {
-		struct iommu_iova_range out;
-
-		for (unsigned int i = 0; i < want; i++) {
-			out.start = ranges[i][0];
-			out.last = ranges[i][1];
-			rc = umem_copy_to_user(cmd->allowed_iovas + (uint64_t)i * sizeof(out),
-					       &out, sizeof(out));
-			if (rc)
-				goto out_put;
-		}
-	}
+	/* The ranges and the reply go out in one write: the array first, so a
+	 * fault there leaves num_iovas untouched.  uint64_t[2] has the layout
+	 * of struct iommu_iova_range. */
 	cmd->num_iovas = total;
 	cmd->out_iova_alignment = alignment;
-	rc = abi_ucmd_respond(ucmd, sizeof(*cmd));
+	{
+		const struct umem_out outs[2] = {
+			{ cmd->allowed_iovas, ranges,
+			  (size_t)want * sizeof(struct iommu_iova_range) },
+			{ ucmd->ubuffer, cmd,
+			  ucmd->user_size < sizeof(*cmd) ? ucmd->user_size : sizeof(*cmd) },
+		};
+
+		rc = umem_copy_to_user_vec(outs, 2);
+	}
 	if (rc)
 		goto out_put;
 	if (total > want)

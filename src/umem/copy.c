@@ -149,6 +149,39 @@ int umem_copy_to_user(uint64_t uaddr, const void *src, size_t len)
  * also stops reading at the first non-zero word).  A chunk that is only
  * partly readable has its readable prefix checked before -EFAULT.
  */
+/*
+ * Several copy-outs in one system call, done in order; -EFAULT if any byte
+ * of any piece could not be written (earlier pieces may have been).
+ */
+int umem_copy_to_user_vec(const struct umem_out *outs, unsigned int n)
+{
+	struct iovec local[UMEM_OUT_MAX], remote[UMEM_OUT_MAX];
+	size_t total = 0;
+	unsigned int k = 0;
+	ssize_t done;
+
+	if (n > UMEM_OUT_MAX)
+		return -EINVAL;
+	if (should_fail("umem.copy_to_user"))
+		return -EFAULT;
+	for (unsigned int i = 0; i < n; i++) {
+		if (!outs[i].len)
+			continue;
+		if (umem_range_ok(outs[i].uaddr, outs[i].len))
+			return -EFAULT;
+		local[k].iov_base = (void *)outs[i].src;
+		local[k].iov_len = outs[i].len;
+		remote[k].iov_base = (void *)(uintptr_t)outs[i].uaddr;
+		remote[k].iov_len = outs[i].len;
+		total += outs[i].len;
+		k++;
+	}
+	if (!k)
+		return 0;
+	done = process_vm_writev(umem_self_pid_get(), local, k, remote, k, 0);
+	return done == (ssize_t)total ? 0 : -EFAULT;
+}
+
 int umem_check_zeroed_user(uint64_t uaddr, size_t len)
 {
 	static const uint8_t zero[512];

@@ -54,6 +54,14 @@ int umem_copy_from_user(void *dst, uint64_t uaddr, size_t len);
 /* Bytes of the readable prefix copied (> 0), or -EFAULT. */
 ssize_t umem_copy_from_user_prefix(void *dst, uint64_t uaddr, size_t len);
 int umem_copy_to_user(uint64_t uaddr, const void *src, size_t len);
+/* Several copy-outs (at most UMEM_OUT_MAX) in one call, in order. */
+struct umem_out {
+	uint64_t uaddr;
+	const void *src;
+	size_t len;
+};
+#define UMEM_OUT_MAX 4
+int umem_copy_to_user_vec(const struct umem_out *outs, unsigned int n);
 /* 0 if [uaddr, uaddr+len) is all zero bytes, -E2BIG if not, -EFAULT. */
 int umem_check_zeroed_user(uint64_t uaddr, size_t len);
 
