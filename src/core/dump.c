@@ -169,7 +169,8 @@ static void dump_tree(struct dump_buf *b, const char *what,
 	dump_printf(b, "\n");
 }
 
-static void dump_pages(struct dump_buf *b, struct iopt_pages *pages, size_t name)
+static void dump_pages(struct dump_buf *b, struct iopt_pages *pages, size_t name,
+		       unsigned int flags)
 {
 	struct umem_page_id id = { 0 };
 	int idrc;
@@ -184,6 +185,8 @@ static void dump_pages(struct dump_buf *b, struct iopt_pages *pages, size_t name
 	dump_tree(b, "domain-held", &pages->domains_itree);
 	dump_tree(b, "access-held", &pages->access_itree);
 	pthread_mutex_unlock(&pages->mutex);
+	if (flags & IOMMUFD_DUMP_NO_PAGE_ID)
+		return;
 	idrc = umem_page_identity(pages->source_mm, pages->uptr, &id);
 	dump_printf(b, "    first-page-id: rc=%d kind=%llu %llx:%llx:%llx\n", idrc,
 		    (unsigned long long)id.kind, (unsigned long long)id.a,
@@ -216,7 +219,7 @@ static size_t pages_name(struct dump_buf *b, struct pages_names *pn,
 }
 
 static void dump_ioas(struct dump_buf *b, struct iommufd_ioas *ioas,
-		      struct pages_names *pn)
+		      struct pages_names *pn, unsigned int flags)
 {
 	struct io_pagetable *iopt = &ioas->iopt;
 	struct iopt_pages **newly = NULL;
@@ -283,7 +286,7 @@ static void dump_ioas(struct dump_buf *b, struct iommufd_ioas *ioas,
 		bool first;
 		size_t name = pages_name(b, pn, newly[i], &first);
 
-		dump_pages(b, newly[i], name);
+		dump_pages(b, newly[i], name, flags);
 	}
 	pthread_rwlock_unlock(&iopt->iova_rwsem);
 	pthread_rwlock_unlock(&iopt->domains_rwsem);
@@ -300,6 +303,11 @@ struct obj_snap {
 };
 
 char *iommufd_ctx_dump(struct iommufd_ctx *ictx)
+{
+	return iommufd_ctx_dump_flags(ictx, 0);
+}
+
+char *iommufd_ctx_dump_flags(struct iommufd_ctx *ictx, unsigned int flags)
 {
 	struct dump_buf b = { 0 };
 	struct pages_names pn = { 0 };
@@ -349,7 +357,8 @@ char *iommufd_ctx_dump(struct iommufd_ctx *ictx)
 		if (!s->held)
 			continue;
 		if (s->type == IOMMUFD_OBJ_IOAS)
-			dump_ioas(&b, container_of(s->obj, struct iommufd_ioas, obj), &pn);
+			dump_ioas(&b, container_of(s->obj, struct iommufd_ioas, obj), &pn,
+				  flags);
 		else
 			dump_object_fns[s->type](&b, s->obj);
 		iommufd_put_object(ictx, s->obj);

@@ -71,4 +71,10 @@ void iommufd_dump_set_object_fn(enum iommufd_object_type type,
  */
 char *iommufd_ctx_dump(struct iommufd_ctx *ictx);
 
+/* The same with options: IOMMUFD_DUMP_NO_PAGE_ID leaves out the identity of
+ * each pages object's first page (the one part that reads /proc, so the
+ * cheap form for fuzzers that dump around every call). */
+enum { IOMMUFD_DUMP_NO_PAGE_ID = 1 << 0 };
+char *iommufd_ctx_dump_flags(struct iommufd_ctx *ictx, unsigned int flags);
+
 #endif

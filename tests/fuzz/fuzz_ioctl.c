@@ -28,6 +28,14 @@
  * so a "successful" DMA write can only land in the arena.  The library must
  * answer every record with a result, never a crash, and never a result
  * outside [-4095, INT_MAX].
+ *
+ * Oracle for failed calls: for one input in four (chosen by a hash of the
+ * input, so reproducible) every record is bracketed by state dumps
+ * (core/dump.h), and a call that failed must leave the dump unchanged --
+ * except where the spec keeps partial effects: -EFAULT (a result write-back
+ * may have failed after the change, semantics.md §12; an armed fault point
+ * in a write-back also gives -EFAULT) and the unmap family (IOAS_UNMAP
+ * partial progress, VFIO splits).
  */
 #include <errno.h>
 #include <stdatomic.h>
@@ -40,6 +48,7 @@
 #include "fuzz_common.h"
 #include "uiommufd/iommufd_abi.h"
 #include "uiommufd/uiommufd.h"
+#include "core/dump.h"
 #include "util/fault_inject.h"
 
 #include "core/io_pagetable.h"
@@ -222,8 +231,17 @@ static void setup_ctx(struct run *run)
 		abort();
 }
 
+static bool dump_check;
+
+static bool partial_allowed(unsigned long request, long rc)
+{
+	return rc == -EFAULT || request == IOMMU_IOAS_UNMAP ||
+	       request == VFIO_IOMMU_UNMAP_DMA;
+}
+
 static void one_record(struct run *run, struct fz_reader *r)
 {
+	char *before = NULL;
 	const struct fz_arena *a = fz_arena();
 	const struct req *q = &reqs[fz_u8(r) % NREQS];
 	uint8_t mode = fz_u8(r);
@@ -305,11 +323,26 @@ static void one_record(struct run *run, struct fz_reader *r)
 	if (q->kind == K_INTARG)
 		argp = (void *)(uintptr_t)(len ? arg[0] : 0);
 
+	if (dump_check)
+		before = iommufd_ctx_dump_flags((struct iommufd_ctx *)run->ctx,
+						IOMMUFD_DUMP_NO_PAGE_ID);
 	if (nth)
 		fault_inject_arm(nth);
 	rc = uiommufd_ioctl(run->ctx, request, argp);
 	if (nth)
 		fault_inject_disarm();
+	if (before) {
+		char *after = iommufd_ctx_dump_flags((struct iommufd_ctx *)run->ctx,
+						     IOMMUFD_DUMP_NO_PAGE_ID);
+
+		if (after && rc < 0 && !partial_allowed(request, rc) && strcmp(before, after)) {
+			fprintf(stderr, "fuzz_ioctl: request 0x%lx failed (%ld) but changed state\n"
+				"--- before\n%s--- after\n%s", request, rc, before, after);
+			abort();
+		}
+		free(before);
+		free(after);
+	}
 	if (rc < -4095 || rc > 0x7fffffff) {
 		fprintf(stderr, "fuzz_ioctl: request 0x%lx returned %ld\n", request, rc);
 		abort();
@@ -337,6 +370,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!saved) {
 		saved_limit = iopt_get_temp_memory_limit();
 		saved = true;
+	}
+	{
+		uint32_t h = 2166136261u;
+
+		for (size_t i = 0; i < size; i++)
+			h = (h ^ data[i]) * 16777619u;
+		dump_check = (h & 3) == 0;
 	}
 	setup_ctx(&run);
 	for (int i = 0; i < 64 && r.left; i++)
