@@ -290,8 +290,9 @@ int abi_test_access_pages(struct abi_ucmd *ucmd, struct iommu_test_cmd *cmd)
 	item->id = st->next_id++;
 	item->next = st->items;
 	st->items = item;
-	pthread_mutex_unlock(&st->lock);
+	/* once unlocked, an unmap callback may free the item */
 	cmd->access_pages.out_access_pages_id = item->id;
+	pthread_mutex_unlock(&st->lock);
 	item = NULL;
 	rc = abi_ucmd_respond(ucmd, sizeof(*cmd));
 	if (rc) {
