@@ -441,7 +441,7 @@ static int model_alloc(const struct mioas *io, uint64_t len, uint64_t hint,
 	uint64_t align, p = hint % PG;
 	int nreg = 0, nused = 0;
 
-	if (len == 0 || len >= (1ULL << 63))
+	if (len == 0 || len >= U64MAX / 2)	/* upstream's ULONG_MAX / 2 */
 		return -EOVERFLOW;
 	align = auto_align(len, hint);
 	if (align < align_of(io))
@@ -530,8 +530,12 @@ static void op_map(struct fz_reader *r)
 		want = -EINVAL;
 	else if (!io->live)
 		want = -ENOENT;
+	else if (va + len < va)
+		want = -EOVERFLOW; /* upstream: the user range wrapping comes first */
 	else if (len == 0 || len > SIZE_MAX - PG)
 		want = -EINVAL;
+	else if (va + len > U64MAX - PG + 1 && (va + len) % PG)
+		want = -EOVERFLOW; /* the page-rounded end wraps */
 	else if (fixed)
 		want = fixed_checks(io, iova, len);
 	else if (len % align_of(io))
