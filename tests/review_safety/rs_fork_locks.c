@@ -52,7 +52,10 @@ static void child(void)
 	uint32_t id;
 	uint64_t n;
 
-	alarm(2);
+	/* generous: under a sanitizer on a loaded machine the child's
+	 * copy-on-write faults alone can take seconds; a real deadlock never
+	 * ends */
+	alarm(20);
 	if (t_ioas(ctx, &id))
 		_exit(3);
 	if (t_map(ctx, id, mem, page_size(), 0x100000, T_RW))
