@@ -32,4 +32,4 @@ fuzz: deps
 	./scripts/fuzz.sh $${FUZZ_SECONDS:-600}
 
 clean:
-	rm -rf build build-asan build-release build-fuzz
+	rm -rf build build-asan build-tsan build-release build-fuzz
