@@ -2,7 +2,7 @@
 # Install the Debian packages uiommufd needs to build, test and benchmark,
 # but only those that are missing.  Runs apt-get as root, or through sudo.
 set -eu
-pkgs="meson ninja-build gcc clang pkg-config libcmocka-dev gnuplot-nox"
+pkgs="make meson ninja-build gcc libc6-dev clang libclang-rt-14-dev pkg-config libcmocka-dev gnuplot-nox python3"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
