@@ -266,8 +266,10 @@ static int setup(void **state)
 	if (!f)
 		return -1;
 	f->ctx = m_open();
-	if (g_tiny)
+	if (g_tiny) {
+		assert_int_equal(v_mem_limit(f->ctx, 11), -EINVAL);
 		assert_int_equal(v_mem_limit(f->ctx, 12), 0);
+	}
 	make_ioas(f->ctx, &f->a);
 	*state = f;
 	return 0;
@@ -720,6 +722,105 @@ static void test_copy_eperm(void **state)
 	assert_int_equal(n, 4 * P);
 }
 
+/* errors.md §6: argument errors and the destination's alignment/aperture. */
+static void test_copy_errors(void **state)
+{
+	struct fx *f = *state;
+	struct vioas d;
+	uint8_t *b = fx_buf(f, 8);
+	uint64_t base = v_base(), iova = base, dst, n, total = 0;
+	long want = g_ndom ? -EINVAL : 0;
+
+	make_ioas(f->ctx, &d);
+	assert_int_equal(m_map(f->ctx, f->a.id, b, 8 * P, &iova, true), 0);
+	dst = base;
+	assert_int_equal(m_copy(f->ctx, d.id, f->a.id, base, 0, &dst, true),
+			 -EINVAL);
+	assert_int_equal(m_copy(f->ctx, d.id, f->a.id + 100, base, P, &dst, true),
+			 -ENOENT);
+	assert_int_equal(m_copy(f->ctx, d.id + 100, f->a.id, base, P, &dst, true),
+			 -ENOENT);
+	assert_int_equal(v_copy_flags(f->ctx, d.id, f->a.id, base, P, &dst,
+				      IOMMU_IOAS_MAP_FIXED_IOVA), -EINVAL);
+	assert_int_equal(m_copy(f->ctx, d.id, f->a.id, base - P, 2 * P, &dst,
+				true), -ENOENT);
+
+	/* destination below the aperture */
+	dst = 0;
+	assert_int_equal(m_copy(f->ctx, d.id, f->a.id, base, 2 * P, &dst, true),
+			 want);
+	total += want ? 0 : 2 * P;
+	/* a length that is only a multiple of 1024 */
+	dst = base;
+	assert_int_equal(m_copy(f->ctx, d.id, f->a.id, base, 1024, &dst, true),
+			 want);
+	total += want ? 0 : 1024;
+	/* a slice that starts 1024 bytes into a page */
+	dst = base + 4 * P;
+	assert_int_equal(m_copy(f->ctx, d.id, f->a.id, base + 1024, 2048, &dst,
+				true), want);
+	total += want ? 0 : 2048;
+	/* the variant's alignment is fine */
+	dst = base + 8 * P;
+	assert_int_equal(m_copy(f->ctx, d.id, f->a.id, base + 2048, 2048, &dst,
+				true), 0);
+	total += 2048;
+	check_maps(f, &d, dst, b + 2048, 2048);
+	/* overlapping an existing destination mapping */
+	assert_int_equal(m_copy(f->ctx, d.id, f->a.id, base, 4 * P, &dst, true),
+			 -EEXIST);
+
+	assert_int_equal(m_unmap(f->ctx, d.id, 0, UINT64_MAX, &n), 0);
+	assert_int_equal(n, total);
+	check_refs(f, b, 8 * P, v_refs());
+}
+
+/*
+ * §6 step 5 and §8: a domain-less source IOAS never pinned its memory, so a
+ * COPY into an IOAS of the variant pins at COPY time: EFAULT (and nothing
+ * left) for memory that is gone, one pin for good memory.
+ */
+static void test_copy_from_plain_ioas(void **state)
+{
+	struct fx *f = *state;
+	uint8_t *bad = fx_buf(f, 4), *good = fx_buf(f, 4);
+	uint64_t base = v_base(), iova, dst, n;
+	uint32_t plain;
+
+	assert_int_equal(munmap(bad + 2 * P, 2 * P), 0);
+	f->buf[0].len = 2 * P;
+	assert_int_equal(m_ioas(f->ctx, &plain), 0);
+	iova = base;
+	assert_int_equal(m_map(f->ctx, plain, bad, 4 * P, &iova, true), 0);
+	iova = base + 4 * P;
+	assert_int_equal(m_map(f->ctx, plain, good, 4 * P, &iova, true), 0);
+	check_refs(f, good, 4 * P, 0);
+
+	dst = base;
+	assert_int_equal(m_copy(f->ctx, f->a.id, plain, base, 8 * P, &dst, true),
+			 g_ndom ? -EFAULT : 0);
+	check_refs(f, bad, 2 * P, 0);
+	if (g_ndom) {
+		assert_int_equal(m_unmap(f->ctx, f->a.id, 0, UINT64_MAX, &n), 0);
+		assert_int_equal(n, 0);
+		/* the good half alone copies to the very same IOVA */
+		dst = base;
+		assert_int_equal(m_copy(f->ctx, f->a.id, plain, base + 4 * P,
+					4 * P, &dst, true), 0);
+		check_maps(f, &f->a, base, good, 4 * P);
+		check_refs(f, good, 4 * P, 1);
+	} else {
+		check_refs(f, good, 4 * P, 0);
+	}
+	/* the source lets go; the copy keeps (and, with domains, pins) it */
+	assert_int_equal(m_unmap(f->ctx, plain, 0, UINT64_MAX, &n), 0);
+	assert_int_equal(n, 8 * P);
+	check_refs(f, good, 4 * P, v_refs());
+	assert_int_equal(m_unmap(f->ctx, f->a.id, 0, UINT64_MAX, &n), 0);
+	assert_int_equal(n, g_ndom ? 4 * P : 8 * P);
+	check_refs(f, good, 4 * P, 0);
+}
+
 /* §7: superset rule, holes allowed, partial progress on ENOENT. */
 static void test_unmap_superset(void **state)
 {
@@ -921,6 +1022,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_copy_subranges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy_same_ioas, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy_eperm, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copy_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copy_from_plain_ioas, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_unmap_superset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unmap_partial, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unmap_all_and_nothing, setup,
