@@ -49,6 +49,7 @@ long abi_vfio_ioctl(struct iommufd_ctx *ictx, unsigned long request, uint64_t ar
 /* Test-op helper shared by COPY and the access ops: the fuzzer's
  * {nth area, offset} encoding of an IOVA (abi.md §6.7). */
 struct io_pagetable;
+void abi_test_syz_decode(uint64_t iova, uint64_t *nth_area, uint64_t *offset);
 uint64_t abi_test_syz_conv_iova(struct io_pagetable *iopt, uint64_t iova);
 
 long abi_dispatch(struct iommufd_ctx *ictx, unsigned long request, uint64_t arg);

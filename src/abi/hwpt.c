@@ -275,9 +275,7 @@ int abi_hwpt_get_dirty_bitmap(struct abi_ucmd *ucmd)
 		rc = -EOVERFLOW;
 		goto out_put;
 	}
-	pthread_rwlock_rdlock(&hwpt->ioas->iopt.iova_rwsem);
-	align = hwpt->ioas->iopt.iova_alignment;
-	pthread_rwlock_unlock(&hwpt->ioas->iopt.iova_rwsem);
+	align = iopt_get_iova_alignment(&hwpt->ioas->iopt);
 	/* Alignment is tested with masks, as upstream does: a page_size that
 	 * is not a power of two acts as its lowest set bit. */
 	if ((cmd->iova & (align - 1)) || ((last + 1) & (align - 1)) ||

@@ -116,14 +116,10 @@ static struct abi_fd *test_access_get(uint32_t fd, struct test_access **stp)
 /* The fuzzer's IOVA encoding, resolved in the access's current IOAS. */
 static uint64_t test_access_syz_iova(struct test_access *st, uint64_t iova)
 {
-	struct iommufd_access *access = st->access;
-	uint64_t ret = 0;
+	uint64_t n, offset, start;
 
-	pthread_rwlock_rdlock(&access->ioas_lock);
-	if (access->ioas)
-		ret = abi_test_syz_conv_iova(&access->ioas->iopt, iova);
-	pthread_rwlock_unlock(&access->ioas_lock);
-	return ret;
+	abi_test_syz_decode(iova, &n, &offset);
+	return iommufd_access_nth_area_start(st->access, n, &start) ? start + offset : 0;
 }
 
 int abi_test_create_access(struct abi_ucmd *ucmd, struct iommu_test_cmd *cmd)

@@ -102,25 +102,24 @@ int abi_test_cmd(struct abi_ucmd *ucmd)
 	return test_ops[cmd->op](ucmd, cmd);
 }
 
-/* The n-th area (in IOVA order) start plus offset, or 0 (abi.md §6.7). */
-uint64_t abi_test_syz_conv_iova(struct io_pagetable *iopt, uint64_t iova)
+/* The fuzzer's {u32 nth_area, u32 offset} encoding of an IOVA (abi.md §6.7). */
+void abi_test_syz_decode(uint64_t iova, uint64_t *nth_area, uint64_t *offset)
 {
 	struct {
 		uint32_t nth_area;
 		uint32_t offset;
 	} syz;
-	struct interval_tree_node *node;
-	uint64_t ret = 0;
 
 	memcpy(&syz, &iova, sizeof(syz));
-	pthread_rwlock_rdlock(&iopt->iova_rwsem);
-	for (node = interval_tree_first(&iopt->area_itree); node;
-	     node = interval_tree_next(node)) {
-		if (syz.nth_area--)
-			continue;
-		ret = node->start + syz.offset;
-		break;
-	}
-	pthread_rwlock_unlock(&iopt->iova_rwsem);
-	return ret;
+	*nth_area = syz.nth_area;
+	*offset = syz.offset;
+}
+
+/* The n-th area's start plus offset, or 0 when there is no such area. */
+uint64_t abi_test_syz_conv_iova(struct io_pagetable *iopt, uint64_t iova)
+{
+	uint64_t n, offset, start;
+
+	abi_test_syz_decode(iova, &n, &offset);
+	return iopt_nth_area_start(iopt, n, &start) ? start + offset : 0;
 }

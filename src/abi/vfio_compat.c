@@ -24,6 +24,7 @@
 static int vfio_check_extension(struct iommufd_ctx *ictx, unsigned long type)
 {
 	struct iommufd_ioas *ioas;
+	uint64_t bitmap;
 	int rc;
 
 	switch (type) {
@@ -37,9 +38,7 @@ static int vfio_check_extension(struct iommufd_ctx *ictx, unsigned long type)
 		rc = iommufd_vfio_ioas_get(ictx, &ioas);
 		if (rc)
 			return rc;
-		pthread_rwlock_rdlock(&ioas->iopt.domains_rwsem);
-		rc = ioas->iopt.ndomains == 0;
-		pthread_rwlock_unlock(&ioas->iopt.domains_rwsem);
+		rc = iopt_domains_pgsize(&ioas->iopt, &bitmap) == 0;
 		iommufd_put_ioas(ioas);
 		return rc;
 	default:
@@ -68,21 +67,14 @@ static int vfio_set_iommu(struct iommufd_ctx *ictx, unsigned long type)
  * least the IOAS alignment (iommufd_get_pagesizes). */
 static uint64_t vfio_pagesizes(struct io_pagetable *iopt)
 {
-	uint64_t bitmap = UINT64_MAX;
+	uint64_t bitmap, align = iopt_get_iova_alignment(iopt);
 
-	pthread_rwlock_rdlock(&iopt->domains_rwsem);
-	for (unsigned int i = 0; i < iopt->ndomains; i++)
-		bitmap &= iopt->domains[i]->pgsize_bitmap;
-	pthread_rwlock_unlock(&iopt->domains_rwsem);
+	iopt_domains_pgsize(iopt, &bitmap);
 	if (bitmap & ~PAGE_MASK) {
 		bitmap &= PAGE_MASK;
 		bitmap |= PAGE_SIZE;
 	}
-	pthread_rwlock_rdlock(&iopt->iova_rwsem);
-	if (bitmap < iopt->iova_alignment)
-		bitmap = iopt->iova_alignment;
-	pthread_rwlock_unlock(&iopt->iova_rwsem);
-	return bitmap;
+	return bitmap < align ? align : bitmap;
 }
 
 /* Each fill writes its capability at `at` only if `avail` bytes hold all of

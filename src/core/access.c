@@ -215,6 +215,18 @@ void iommufd_access_detach(struct iommufd_access *access)
 	access_leave_ioas(access, old, NULL);
 }
 
+bool iommufd_access_nth_area_start(struct iommufd_access *access, uint64_t n,
+				   uint64_t *start)
+{
+	bool found = false;
+
+	pthread_rwlock_rdlock(&access->ioas_lock);
+	if (access->ioas)
+		found = iopt_nth_area_start(&access->ioas->iopt, n, start);
+	pthread_rwlock_unlock(&access->ioas_lock);
+	return found;
+}
+
 /* ------------------------------------------------------------------ */
 /* The slice walk                                                       */
 

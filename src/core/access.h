@@ -114,6 +114,10 @@ int iommufd_access_unpin_pages(struct iommufd_access *access, uint64_t iova,
 /* Copy between `buf` (library memory) and the IOAS; any alignment. */
 int iommufd_access_rw(struct iommufd_access *access, uint64_t iova, void *buf,
 		      uint64_t length, unsigned int flags);
+/* Start of the n-th area of the access's current IOAS (the test ops'
+ * fuzzer IOVA encoding); false when detached or there is no such area. */
+bool iommufd_access_nth_area_start(struct iommufd_access *access, uint64_t n,
+				   uint64_t *start);
 
 extern const struct iommufd_object_ops iommufd_access_obj_ops;
 

@@ -981,6 +981,43 @@ void iopt_remove_access(struct io_pagetable *iopt, struct iopt_access_hook *hook
 	pthread_mutex_unlock(&iopt->notify_lock);
 }
 
+uint64_t iopt_get_iova_alignment(struct io_pagetable *iopt)
+{
+	uint64_t align;
+
+	pthread_rwlock_rdlock(&iopt->iova_rwsem);
+	align = iopt->iova_alignment;
+	pthread_rwlock_unlock(&iopt->iova_rwsem);
+	return align;
+}
+
+unsigned int iopt_domains_pgsize(struct io_pagetable *iopt, uint64_t *bitmap)
+{
+	unsigned int n;
+
+	*bitmap = UINT64_MAX;
+	pthread_rwlock_rdlock(&iopt->domains_rwsem);
+	n = iopt->ndomains;
+	for (unsigned int i = 0; i < n; i++)
+		*bitmap &= iopt->domains[i]->pgsize_bitmap;
+	pthread_rwlock_unlock(&iopt->domains_rwsem);
+	return n;
+}
+
+bool iopt_nth_area_start(struct io_pagetable *iopt, uint64_t n, uint64_t *start)
+{
+	struct interval_tree_node *node;
+
+	pthread_rwlock_rdlock(&iopt->iova_rwsem);
+	for (node = interval_tree_first(&iopt->area_itree); node && n;
+	     node = interval_tree_next(node))
+		n--;
+	if (node)
+		*start = node->start;
+	pthread_rwlock_unlock(&iopt->iova_rwsem);
+	return node != NULL;
+}
+
 /* O(log n): the area containing `iova`, or NULL.  iova_rwsem held. */
 struct iopt_area *iopt_area_find(struct io_pagetable *iopt, uint64_t iova)
 {

@@ -147,10 +147,10 @@ int iopt_alloc_user_pages(struct umem_mm *mm, uint64_t uaddr, uint64_t length,
 			  bool writable, enum umem_account_mode mode,
 			  struct iopt_pages **pagesp);
 void iopt_pages_get(struct iopt_pages *pages);
+void iopt_pages_put(struct iopt_pages *pages);
 /* IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT: bytes of batch budget (>= 12). */
 void iopt_set_temp_memory_limit(unsigned int limit);
 unsigned int iopt_get_temp_memory_limit(void);
-void iopt_pages_put(struct iopt_pages *pages);
 /*
  * Make [first, last] (page indexes) held by a new interval: pin and charge
  * every index no existing interval covers, then insert `node` into `tree`.
@@ -225,6 +225,13 @@ void iopt_table_remove_domain(struct io_pagetable *iopt, struct iommu_domain *do
 /* Access attachment: alignment bookkeeping and unmap notification. */
 int iopt_add_access(struct io_pagetable *iopt, struct iopt_access_hook *hook);
 void iopt_remove_access(struct io_pagetable *iopt, struct iopt_access_hook *hook);
+
+/* Snapshots for the ABI layer, each taken under the lock that guards it. */
+uint64_t iopt_get_iova_alignment(struct io_pagetable *iopt);
+/* Number of domains; *bitmap = AND of their page sizes (all ones if none). */
+unsigned int iopt_domains_pgsize(struct io_pagetable *iopt, uint64_t *bitmap);
+/* Start of the n-th area (0-based, IOVA order); false if there is none. */
+bool iopt_nth_area_start(struct io_pagetable *iopt, uint64_t n, uint64_t *start);
 
 /* The area holding `iova` (live or not), or NULL; caller holds iova_rwsem. */
 struct iopt_area *iopt_area_find(struct io_pagetable *iopt, uint64_t iova);
